@@ -1,0 +1,1 @@
+namespace GcsMedia.Cmdlets { internal static class Placeholder { } }

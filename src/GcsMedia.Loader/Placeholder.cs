@@ -1,0 +1,1 @@
+namespace GcsMedia.Loader { internal static class Placeholder { } }

@@ -1,0 +1,1 @@
+namespace GcsMedia.Protocol { internal static class Placeholder { } }
