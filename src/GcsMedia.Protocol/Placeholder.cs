@@ -1,1 +1,0 @@
-namespace GcsMedia.Protocol { internal static class Placeholder { } }
