@@ -1,0 +1,77 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    The one entry point: build, test, demo, benchmark, docs and packaging for GcsMedia.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Docs', 'Package')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+if ($env:CI -or [Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
+$RepoRoot = $PSScriptRoot
+$OutDir = Join-Path $RepoRoot 'out'
+$ModuleOut = Join-Path $OutDir 'GcsMedia'
+. (Join-Path $RepoRoot 'tools/BuildHelpers.ps1')
+
+function Invoke-Build {
+    Invoke-Native dotnet build (Join-Path $RepoRoot 'GcsMedia.sln') -c $Configuration --nologo '--verbosity:minimal'
+    & (Join-Path $RepoRoot 'tools/Build-Module.ps1') -RepoRoot $RepoRoot -Configuration $Configuration -ModuleOut $ModuleOut
+    & (Join-Path $RepoRoot 'tools/Build-Docs.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $OutDir 'test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Path $results | Out-Null
+
+    $emulator = Start-GcsEmulator -RepoRoot $RepoRoot -Configuration $Configuration
+    $passed = 0
+    $failed = 0
+    try {
+        $previousHost = $env:STORAGE_EMULATOR_HOST
+        $env:STORAGE_EMULATOR_HOST = $emulator.Endpoint
+        Write-Host "Emulator for the tests: $($emulator.Endpoint)"
+
+        foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse) {
+            $trx = "$($project.BaseName).trx"
+            & dotnet test $project.FullName -c $Configuration --no-build --nologo `
+                --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
+            $counts = Read-TrxCounts (Join-Path $results $trx)
+            Write-Host "$($project.BaseName): $($counts.Passed) passed, $($counts.Failed) failed"
+            $passed += $counts.Passed
+            $failed += $counts.Failed
+            if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $failed++ }   # a crashed test host counts as a failure
+        }
+
+        $pester = Invoke-PesterSuite -RepoRoot $RepoRoot -ModuleOut $ModuleOut -ResultsDir $results
+        Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+        $passed += $pester.Passed
+        $failed += $pester.Failed
+    }
+    finally {
+        $env:STORAGE_EMULATOR_HOST = $previousHost
+        Stop-GcsEmulator $emulator
+    }
+
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Docs' { & (Join-Path $RepoRoot 'tools/Build-Docs.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut }
+    'Demo' { Invoke-Build; & (Join-Path $RepoRoot 'tools/Demo.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
+    'Package' { Invoke-Build; & (Join-Path $RepoRoot 'tools/Build-Package.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut }
+    'Bench' { Invoke-Build; & (Join-Path $RepoRoot 'bench/Run-Bench.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
+}

@@ -1,0 +1,99 @@
+# Helpers shared by build.ps1 and the tools/*.ps1 scripts. Dot-source; defines functions only.
+
+# Runs a native command and throws when it fails. Deliberately not an advanced function, so arguments such
+# as -v:minimal pass through untouched.
+function Invoke-Native {
+    $Command, $Arguments = $args
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-NuGetPackagesRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list | Select-Object -First 1
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+# Pester comes from its NuGet package (no PowerShell Gallery here): restore tools/PesterRestore.csproj, then
+# import <nuget cache>/pester/<version>/tools/Pester.psd1.
+function Get-PesterModulePath {
+    param([Parameter(Mandatory)][string] $RepoRoot)
+    $project = Join-Path $RepoRoot 'tools/PesterRestore.csproj'
+    Invoke-Native dotnet restore $project --nologo '--verbosity:quiet'
+    $version = ([xml](Get-Content $project -Raw)).Project.ItemGroup.PackageDownload.Version.Trim('[', ']')
+    $path = Join-Path (Get-NuGetPackagesRoot) "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $path)) { throw "Pester $version was restored but $path is missing." }
+    return $path
+}
+
+function Get-EmulatorDll {
+    param([string] $RepoRoot, [string] $Configuration)
+    $dll = Join-Path $RepoRoot "src/GcsMedia.Emulator/bin/$Configuration/net10.0/GcsMedia.Emulator.dll"
+    if (-not (Test-Path $dll)) { throw "The emulator is not built ($dll). Run ./build.ps1 -Task Build first." }
+    return $dll
+}
+
+# Starts the emulator on a free loopback port and returns @{ Process; Endpoint }. Its first stdout line is the URL.
+function Start-GcsEmulator {
+    param([string] $RepoRoot, [string] $Configuration = 'Release', [string[]] $ExtraArguments = @())
+    $dll = Get-EmulatorDll -RepoRoot $RepoRoot -Configuration $Configuration
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--port', '0') + $ExtraArguments) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $readLine = $process.StandardOutput.ReadLineAsync()
+    if (-not $readLine.Wait([TimeSpan]::FromSeconds(60)) -or -not $readLine.Result) {
+        $process.Kill($true)
+        throw "The emulator did not print its endpoint within 60 s. stderr: $($process.StandardError.ReadToEnd())"
+    }
+    # Keep draining both pipes so the emulator never blocks on a full pipe.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    [pscustomobject]@{ Process = $process; Endpoint = $readLine.Result.Trim() }
+}
+
+function Stop-GcsEmulator {
+    param($Emulator)
+    if ($Emulator -and -not $Emulator.Process.HasExited) {
+        $Emulator.Process.Kill($true)
+        $Emulator.Process.WaitForExit(10000) | Out-Null
+    }
+}
+
+function Read-TrxCounts {
+    param([string] $Path)
+    if (-not (Test-Path $Path)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $counters = ([xml](Get-Content $Path -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+}
+
+# Runs tests/pester in a fresh pwsh (so module loading is isolated) against the built module.
+function Invoke-PesterSuite {
+    param([string] $RepoRoot, [string] $ModuleOut, [string] $ResultsDir)
+    $pesterPath = Get-PesterModulePath -RepoRoot $RepoRoot
+    $summary = Join-Path $ResultsDir 'pester-summary.json'
+    $script = @'
+param($PesterPath, $TestsPath, $Summary, $NUnitXml)
+Import-Module $PesterPath -MinimumVersion 5.0
+$config = New-PesterConfiguration
+$config.Run.Path = $TestsPath
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputPath = $NUnitXml
+$result = Invoke-Pester -Configuration $config
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
+    ConvertTo-Json | Set-Content -Path $Summary
+'@
+    $scriptFile = Join-Path $ResultsDir 'run-pester.ps1'
+    Set-Content -Path $scriptFile -Value $script
+    $env:GCSMEDIA_MODULE_PATH = $ModuleOut
+    $pwsh = (Get-Process -Id $PID).Path
+    & $pwsh -NoProfile -NonInteractive -File $scriptFile -PesterPath $pesterPath -TestsPath (Join-Path $RepoRoot 'tests/pester') `
+        -Summary $summary -NUnitXml (Join-Path $ResultsDir 'pester.xml')
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $counts = Get-Content $summary -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+}
