@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GcsMedia.Protocol
+{
+    /// <summary>
+    /// A read-only stream over the current response body that does the wire-level accounting of a download:
+    /// skips bytes the server re-sent, stops at the range end, hashes and counts every byte kept. The body can be
+    /// swapped on a resume, so a gzip decoder reading from this stream carries on across responses.
+    /// </summary>
+    internal sealed class DownloadWireStream : Stream
+    {
+        private Stream? _source;
+        private long _skip;
+        private long? _remaining;
+
+        public MediaHasher? Hasher { get; set; }
+
+        /// <summary>Wire bytes kept so far (after skipping), across every body.</summary>
+        public long BytesRead { get; set; }
+
+        public Action<long>? OnBytes { get; set; }
+
+        public void SetSource(Stream source, long skip, long? remaining)
+        {
+            _source = source;
+            _skip = skip;
+            _remaining = remaining;
+        }
+
+        public void Detach() => _source = null;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+            => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (_source == null || count == 0)
+            {
+                return 0;
+            }
+
+            while (true)
+            {
+                if (_remaining.HasValue && _remaining.Value <= 0)
+                {
+                    return 0;
+                }
+
+                int want = count;
+                if (_skip > 0)
+                {
+                    want = (int)Math.Min(want, _skip);
+                }
+                else if (_remaining.HasValue)
+                {
+                    want = (int)Math.Min(want, _remaining.Value);
+                }
+
+                int n = await _source.ReadAsync(buffer, offset, want, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return 0;
+                }
+
+                if (_skip > 0)
+                {
+                    _skip -= n;
+                    continue;
+                }
+
+                if (_remaining.HasValue)
+                {
+                    _remaining -= n;
+                }
+
+                Hasher?.Append(buffer, offset, n);
+                BytesRead += n;
+                OnBytes?.Invoke(BytesRead);
+                return n;
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
