@@ -1,0 +1,335 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GcsMedia.Protocol
+{
+    /// <summary>
+    /// An HttpClient set up for Cloud Storage: no automatic decompression (bytes are hashed as served), no redirects
+    /// (credentials never follow to another host), pooled connections, a connect timeout, no Expect: 100-continue,
+    /// an infinite overall timeout but an idle-read timeout (<see cref="TransportOptions.ReadTimeout"/>) that fails a
+    /// stalled body with a <see cref="TimeoutException"/> (transient for <see cref="RetryStrategy"/>), and bearer auth —
+    /// none for an emulator. <see cref="Create"/> caches one transport per (endpoint, credential) and is thread-safe.
+    /// </summary>
+    public sealed class GcsTransport
+    {
+        private static readonly ConcurrentDictionary<string, Lazy<GcsTransport>> Cache = new ConcurrentDictionary<string, Lazy<GcsTransport>>();
+
+        private GcsTransport(HttpClient client, Uri endpoint, bool isEmulator, string authKind)
+        {
+            Client = client;
+            Urls = new StorageUrls(endpoint);
+            IsEmulator = isEmulator;
+            AuthKind = authKind;
+        }
+
+        /// <summary>The shared client. Do not dispose it: it is cached for the process.</summary>
+        public HttpClient Client { get; }
+
+        public StorageUrls Urls { get; }
+
+        public Uri Endpoint => Urls.Endpoint;
+
+        public bool IsEmulator { get; }
+
+        /// <summary>"none" (emulator), "access-token", "key-file" or "application-default".</summary>
+        public string AuthKind { get; }
+
+        /// <summary>A cached transport for the options (null: <see cref="TransportOptions.FromEnvironment"/>).</summary>
+        public static GcsTransport Create(TransportOptions? options = null)
+        {
+            Resolved resolved = Resolve(options ?? TransportOptions.FromEnvironment());
+            Lazy<GcsTransport> lazy = Cache.GetOrAdd(
+                resolved.CacheKey,
+                _ => new Lazy<GcsTransport>(() => Build(resolved, CreatePrimaryHandler(resolved.Options)), LazyThreadSafetyMode.ExecutionAndPublication));
+            return lazy.Value;
+        }
+
+        /// <summary>An uncached transport over a given innermost handler (tests, custom proxies).</summary>
+        public static GcsTransport Create(TransportOptions options, HttpMessageHandler primaryHandler)
+            => Build(Resolve(options ?? throw new ArgumentNullException(nameof(options))), primaryHandler ?? throw new ArgumentNullException(nameof(primaryHandler)));
+
+        /// <summary>The socket-level handler: SocketsHttpHandler on .NET 8+, HttpClientHandler on netstandard2.0.</summary>
+        public static HttpMessageHandler CreatePrimaryHandler(TransportOptions options)
+        {
+#if NET8_0_OR_GREATER
+            return new SocketsHttpHandler
+            {
+                AutomaticDecompression = DecompressionMethods.None,
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectTimeout = options.ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+                Expect100ContinueTimeout = TimeSpan.Zero,
+            };
+#else
+            return new HttpClientHandler
+            {
+                AutomaticDecompression = DecompressionMethods.None,
+                AllowAutoRedirect = false,
+                UseCookies = false,
+            };
+#endif
+        }
+
+        public override string ToString() => $"GcsTransport({Endpoint}, emulator={IsEmulator}, auth={AuthKind})";
+
+        private static GcsTransport Build(Resolved resolved, HttpMessageHandler primary)
+        {
+            HttpMessageHandler handler = new ReadTimeoutHandler(resolved.Options.ReadTimeout, primary);
+            string authKind = "none";
+            if (!resolved.IsEmulator)
+            {
+                TransportOptions o = resolved.Options;
+                if (!string.IsNullOrEmpty(o.AccessToken))
+                {
+                    handler = AuthHandler.ForAccessToken(resolved.Endpoint, o.AccessToken!, handler);
+                    authKind = "access-token";
+                }
+                else
+                {
+                    string? keyFile = o.KeyFile;
+                    handler = new AuthHandler(
+                        resolved.Endpoint,
+                        async () => Credentials.TokenSource(await Credentials.LoadAsync(keyFile, CancellationToken.None).ConfigureAwait(false)),
+                        handler);
+                    authKind = keyFile == null ? "application-default" : "key-file";
+                }
+            }
+
+            var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.ExpectContinue = false;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("GcsMedia/" + typeof(GcsTransport).Assembly.GetName().Version?.ToString(3));
+            return new GcsTransport(client, resolved.Endpoint, resolved.IsEmulator, authKind);
+        }
+
+        private static Resolved Resolve(TransportOptions options)
+        {
+            TransportOptions o = options.Clone();
+            Uri endpoint;
+            bool isEmulator;
+            if (o.Endpoint != null)
+            {
+                endpoint = o.Endpoint;
+                isEmulator = o.Emulator ?? false;
+            }
+            else
+            {
+                Uri? fromEnvironment = TransportOptions.EmulatorEndpointFromEnvironment();
+                endpoint = fromEnvironment ?? StorageUrls.DefaultEndpoint;
+                isEmulator = o.Emulator ?? fromEnvironment != null;
+            }
+
+            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new ArgumentException($"The endpoint '{endpoint}' must be an absolute http(s) URL.", nameof(options));
+            }
+
+            if (endpoint.Scheme == Uri.UriSchemeHttp && !isEmulator)
+            {
+                throw new ArgumentException(
+                    $"The endpoint '{endpoint.GetLeftPart(UriPartial.Authority)}' uses http://, which is allowed only for an emulator (credentials would travel unencrypted). Use https://, or flag the endpoint as an emulator.",
+                    nameof(options));
+            }
+
+            if (o.ReadTimeout <= TimeSpan.Zero && o.ReadTimeout != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), o.ReadTimeout, "ReadTimeout must be positive (or infinite).");
+            }
+
+            endpoint = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/");
+            string auth = isEmulator ? "none"
+                : !string.IsNullOrEmpty(o.AccessToken) ? "token:" + Fingerprint(o.AccessToken!)
+                : !string.IsNullOrEmpty(o.KeyFile) ? "key:" + Path.GetFullPath(o.KeyFile)
+                : "adc";
+            string key = $"{endpoint}|{isEmulator}|{auth}|{o.ReadTimeout.Ticks}|{o.ConnectTimeout.Ticks}";
+            return new Resolved(o, endpoint, isEmulator, key);
+        }
+
+        private static string Fingerprint(string secret)
+        {
+            using SHA256 sha = SHA256.Create();
+            return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(secret)));
+        }
+
+        private sealed class Resolved
+        {
+            public Resolved(TransportOptions options, Uri endpoint, bool isEmulator, string cacheKey)
+            {
+                Options = options;
+                Endpoint = endpoint;
+                IsEmulator = isEmulator;
+                CacheKey = cacheKey;
+            }
+
+            public TransportOptions Options { get; }
+
+            public Uri Endpoint { get; }
+
+            public bool IsEmulator { get; }
+
+            public string CacheKey { get; }
+        }
+    }
+
+    /// <summary>
+    /// Applies the idle-read timeout: a body-less request must get its response headers within the timeout, and every
+    /// read of a response body must return within it; otherwise <see cref="TimeoutException"/> (a transient failure).
+    /// </summary>
+    internal sealed class ReadTimeoutHandler : DelegatingHandler
+    {
+        private readonly TimeSpan _timeout;
+
+        public ReadTimeoutHandler(TimeSpan timeout, HttpMessageHandler inner)
+            : base(inner)
+        {
+            _timeout = timeout;
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (_timeout == Timeout.InfiniteTimeSpan)
+            {
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            HttpResponseMessage response;
+            if (request.Content == null)
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                cts.CancelAfter(_timeout);
+                try
+                {
+                    response = await base.SendAsync(request, cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No response from {request.RequestUri?.GetLeftPart(UriPartial.Authority)} within {_timeout.TotalSeconds:0.#} s.", ex);
+                }
+            }
+            else
+            {
+                // Uploads: sending the body may legitimately take longer than the read timeout.
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (response.Content != null)
+            {
+                response.Content = new TimeoutContent(response.Content, _timeout);
+            }
+
+            return response;
+        }
+
+        private sealed class TimeoutContent : HttpContent
+        {
+            private readonly HttpContent _inner;
+            private readonly TimeSpan _timeout;
+
+            public TimeoutContent(HttpContent inner, TimeSpan timeout)
+            {
+                _inner = inner;
+                _timeout = timeout;
+                foreach (var header in inner.Headers)
+                {
+                    Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+
+            protected override async Task<Stream> CreateContentReadStreamAsync()
+                => new TimeoutStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _timeout);
+
+            protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+            {
+                using Stream source = await CreateContentReadStreamAsync().ConfigureAwait(false);
+                await source.CopyToAsync(stream).ConfigureAwait(false);
+            }
+
+            protected override bool TryComputeLength(out long length)
+            {
+                length = 0;
+                return false;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+        }
+
+        private sealed class TimeoutStream : Stream
+        {
+            private readonly Stream _inner;
+            private readonly TimeSpan _timeout;
+
+            public TimeoutStream(Stream inner, TimeSpan timeout)
+            {
+                _inner = inner;
+                _timeout = timeout;
+            }
+
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position
+            {
+                get => throw new NotSupportedException();
+                set => throw new NotSupportedException();
+            }
+
+            public override int Read(byte[] buffer, int offset, int count)
+                => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+            public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                cts.CancelAfter(_timeout);
+                try
+                {
+                    return await _inner.ReadAsync(buffer, offset, count, cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"The response body stalled: no data for {_timeout.TotalSeconds:0.#} s.", ex);
+                }
+            }
+
+            public override void Flush()
+            {
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+        }
+    }
+}
