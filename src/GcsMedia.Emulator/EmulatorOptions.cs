@@ -1,0 +1,17 @@
+namespace GcsMedia.Emulator;
+
+/// <summary>Settings for one emulator instance.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
+    public int Port { get; set; } = 0;
+
+    /// <summary>When set, object data is streamed to files below this folder; otherwise it is kept in memory.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Delay added to every request, in milliseconds.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Per-connection body throughput cap in megabits per second; 0 means unlimited.</summary>
+    public double BandwidthMbps { get; set; }
+}
