@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>
+    /// Base for cmdlets whose work is asynchronous. The work runs on a worker task; everything that talks to
+    /// PowerShell (WriteObject, WriteError, WriteProgress, WriteVerbose, WriteWarning, WriteDebug, ShouldProcess)
+    /// is queued and performed on the pipeline thread, which drains the queue until the work ends.
+    /// StopProcessing (Ctrl+C) cancels <see cref="StopToken"/>; the drain stops waiting for the worker after a
+    /// short grace period so the pipeline stops promptly.
+    /// </summary>
+    public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
+    {
+        private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(900);
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+        protected CancellationToken StopToken => _stop.Token;
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on a worker task and pumps its output onto the pipeline thread until it
+        /// finishes. Exceptions from the work are rethrown here, on the pipeline thread; a stop becomes
+        /// <see cref="PipelineStoppedException"/>.
+        /// </summary>
+        protected void RunAsync(Func<AsyncPipeline, CancellationToken, Task> work)
+        {
+            using (var queue = new BlockingCollection<Action>())
+            {
+                var pipeline = new AsyncPipeline(queue, this, _stop.Token);
+                CancellationToken token = _stop.Token;
+                Task task = Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            await work(pipeline, token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            pipeline.Complete();
+                        }
+                    });
+
+                try
+                {
+                    foreach (Action action in queue.GetConsumingEnumerable(token))
+                    {
+                        action();
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Give the worker a moment to observe the cancellation (and save resumable state), then stop.
+                    try
+                    {
+                        task.Wait(StopGrace);
+                    }
+                    catch (AggregateException)
+                    {
+                    }
+
+                    throw new PipelineStoppedException();
+                }
+
+                if (token.IsCancellationRequested && task.IsCanceled)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                // The queue completed, so the task has finished or is finishing its last 'finally'.
+                try
+                {
+                    task.GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _stop.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>
+    /// Connection parameters shared by every cmdlet. The endpoint is -Endpoint, else STORAGE_EMULATOR_HOST (both
+    /// unauthenticated unless a token or key file is given), else https://storage.googleapis.com with
+    /// credentials from -AccessToken, -KeyFile or Application Default Credentials. Everything is validated on the
+    /// pipeline thread before any request.
+    /// </summary>
+    public abstract class GcsCmdlet : AsyncPSCmdlet
+    {
+        public const string EmulatorVariable = "STORAGE_EMULATOR_HOST";
+
+        private GcsConnection? _connection;
+
+        /// <summary>The storage endpoint, e.g. http://127.0.0.1:9000 for an emulator.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Endpoint { get; set; }
+
+        /// <summary>An OAuth2 access token (SecureString, or a string converted at once).</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? AccessToken { get; set; }
+
+        /// <summary>A service-account JSON key file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyFile { get; set; }
+
+        /// <summary>Extra request headers sent with every request (for example x-retry-test-id).</summary>
+        [Parameter]
+        public IDictionary? Headers { get; set; }
+
+        /// <summary>A customer-supplied AES-256 key, base64 of 32 bytes.</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? EncryptionKey { get; set; }
+
+        /// <summary>The connection, built in BeginProcessing.</summary>
+        internal GcsConnection Connection => _connection ?? throw new InvalidOperationException("BeginProcessing has not run.");
+
+        protected override void BeginProcessing()
+        {
+            _connection = BuildConnection();
+        }
+
+        private GcsConnection BuildConnection()
+        {
+            var headers = new List<KeyValuePair<string, string>>();
+            if (Headers != null)
+            {
+                foreach (DictionaryEntry entry in Headers)
+                {
+                    string name = Convert.ToString(entry.Key) ?? string.Empty;
+                    if (name.Length == 0 || name.IndexOfAny(new[] { ' ', ':', '\r', '\n' }) >= 0)
+                    {
+                        ThrowTerminatingError(GcsErrors.InvalidArgument($"-Headers has an invalid header name '{name}'.", "Headers", name));
+                    }
+
+                    object? value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
+                    headers.Add(new KeyValuePair<string, string>(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+                }
+            }
+
+            if (EncryptionKey != null)
+            {
+                try
+                {
+                    headers.AddRange(CustomerEncryptionKey.Parse(EncryptionKey).Headers());
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, "EncryptionKey", null));
+                }
+            }
+
+            string? keyFile = null;
+            if (KeyFile != null)
+            {
+                keyFile = GetUnresolvedProviderPathFromPSPath(KeyFile);
+                if (!File.Exists(keyFile))
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(
+                        $"-KeyFile '{KeyFile}' does not exist. Give the path of a service-account JSON key file.", "KeyFile", KeyFile));
+                }
+            }
+
+            Uri? endpoint = Endpoint;
+            bool emulator = endpoint != null;
+            if (endpoint == null)
+            {
+                string? fromEnvironment = Environment.GetEnvironmentVariable(EmulatorVariable);
+                if (!string.IsNullOrWhiteSpace(fromEnvironment))
+                {
+                    string text = fromEnvironment!.Contains("://") ? fromEnvironment : "http://" + fromEnvironment;
+                    if (!Uri.TryCreate(text, UriKind.Absolute, out endpoint))
+                    {
+                        ThrowTerminatingError(GcsErrors.InvalidArgument(
+                            $"{EmulatorVariable} '{fromEnvironment}' is not a URL. Set it to the emulator's address, e.g. http://127.0.0.1:9000, or remove it.",
+                            EmulatorVariable,
+                            fromEnvironment));
+                    }
+
+                    emulator = true;
+                }
+            }
+
+            if (endpoint != null && endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument($"-Endpoint '{endpoint}' must be an http:// or https:// URL.", "Endpoint", endpoint));
+            }
+
+            GcsAuthMode mode = AccessToken != null ? GcsAuthMode.AccessToken
+                : keyFile != null ? GcsAuthMode.KeyFile
+                : emulator ? GcsAuthMode.None
+                : GcsAuthMode.ApplicationDefault;
+            var connection = new GcsConnection(endpoint ?? Protocol.StorageUrls.DefaultEndpoint, mode, AccessToken, keyFile, headers);
+            WriteVerbose($"Endpoint {connection.Urls.Root}, authentication: {mode}" + (EncryptionKey != null ? ", customer-supplied encryption key" : string.Empty) + ".");
+            return connection;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _connection?.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Text.RegularExpressions;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>
+    /// Builds ErrorRecords: ErrorId "GcsMedia.&lt;Reason&gt;", a category from the HTTP status, the gs:// URI as the
+    /// target, and a message that says what to do. Messages are scrubbed of session URIs and upload ids.
+    /// </summary>
+    internal static class GcsErrors
+    {
+        private static readonly Regex UploadIdPattern = new Regex(@"(upload_?id=)[^&\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex SessionUrlPattern = new Regex(@"https?://\S*upload_?id=\S*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Maps an exception from the protocol or the file system. <paramref name="preconditionMeansExists"/>: the
+        /// request carried ifGenerationMatch=0, so a 412 means the object already exists.
+        /// </summary>
+        public static ErrorRecord FromException(Exception exception, object? target, bool preconditionMeansExists = false)
+        {
+            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
+            {
+                exception = aggregate.InnerExceptions[0];
+            }
+
+            string what = target?.ToString() ?? "the object";
+            switch (exception)
+            {
+                case DataCorruptionException corruption:
+                    return Create(
+                        exception,
+                        "DataCorruption",
+                        ErrorCategory.InvalidResult,
+                        target,
+                        $"{Redact(corruption.Message)} The data was not kept; run the command again. If it keeps failing, compare the object's crc32c with Get-FileHash-style tools or use -Checksum Md5.");
+                case InvalidResponseException invalid when invalid.StatusCode.HasValue:
+                    return FromStatus(exception, invalid.StatusCode.Value, target, preconditionMeansExists, Redact(invalid.Message));
+                case InvalidResponseException invalid:
+                    return Create(exception, "InvalidResponse", ErrorCategory.InvalidResult, target,
+                        $"The server's answer for {what} could not be understood: {Redact(invalid.Message)} Check that -Endpoint points at Google Cloud Storage or a compatible emulator.");
+                case ArgumentException argument:
+                    return Create(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target, Redact(argument.Message));
+                case FileNotFoundException _:
+                case DirectoryNotFoundException _:
+                    return Create(exception, "FileNotFound", ErrorCategory.ObjectNotFound, target,
+                        $"{Redact(exception.Message)} Check the path.");
+                case UnauthorizedAccessException _:
+                    return Create(exception, "AccessDenied", ErrorCategory.PermissionDenied, target,
+                        $"{Redact(exception.Message)} Check the file permissions.");
+                case HttpRequestException _:
+                case System.Net.Sockets.SocketException _:
+                    return Create(exception, "ConnectionFailed", ErrorCategory.ConnectionError, target,
+                        $"Could not reach the storage endpoint for {what}: {Redact(exception.Message)} Check the network and -Endpoint / STORAGE_EMULATOR_HOST; the command retried transient failures before giving up.");
+                case TimeoutException _:
+                case OperationCanceledException _:
+                    return Create(exception, "Timeout", ErrorCategory.OperationTimeout, target,
+                        $"The request for {what} timed out: {Redact(exception.Message)} Run the command again; resumable transfers continue where they stopped.");
+                case IOException _:
+                    return Create(exception, "IOError", ErrorCategory.WriteError, target,
+                        $"{Redact(exception.Message)} Check the disk and the path, then run the command again.");
+                default:
+                    return Create(exception, "Failed", ErrorCategory.NotSpecified, target, Redact(exception.Message));
+            }
+        }
+
+        public static ErrorRecord FromStatus(Exception exception, int status, object? target, bool preconditionMeansExists, string detail)
+        {
+            string what = target?.ToString() ?? "the object";
+            switch (status)
+            {
+                case 400:
+                    return Create(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target,
+                        $"The server rejected the request for {what} as invalid (400). {detail} Check the parameters (names, metadata, encryption key).");
+                case 401:
+                case 403:
+                    return Create(exception, "AccessDenied", ErrorCategory.PermissionDenied, target,
+                        $"Access to {what} was denied ({status}). {detail} Check the credentials (-AccessToken, -KeyFile or Application Default Credentials via GOOGLE_APPLICATION_CREDENTIALS) and the IAM roles on the bucket.");
+                case 404:
+                    return Create(exception, "NotFound", ErrorCategory.ObjectNotFound, target,
+                        $"{what} was not found (404). {detail} Check the bucket and object names (and -Generation); a resumable session may also have expired, in which case start the upload again.");
+                case 412 when preconditionMeansExists:
+                    return Create(exception, "PreconditionFailed", ErrorCategory.ResourceExists, target,
+                        $"{what} already exists (412 precondition failed). Use -Force to overwrite it.");
+                case 412:
+                    return Create(exception, "PreconditionFailed", ErrorCategory.InvalidOperation, target,
+                        $"A precondition for {what} failed (412). {detail} The object changed; run the command again.");
+                case 416:
+                    return Create(exception, "InvalidRange", ErrorCategory.InvalidArgument, target,
+                        $"The requested range is outside {what} (416). {detail} Check -Start and -End against the object's size.");
+                case 408:
+                case 429:
+                    return Create(exception, "Throttled", ErrorCategory.LimitsExceeded, target,
+                        $"The server kept throttling the request for {what} ({status}) after retries. {detail} Wait and run the command again.");
+                default:
+                    if (status >= 500)
+                    {
+                        return Create(exception, "ServerError", ErrorCategory.ConnectionError, target,
+                            $"The server failed the request for {what} ({status}) after retries. {detail} Run the command again later; resumable transfers continue where they stopped.");
+                    }
+
+                    return Create(exception, "HttpError", ErrorCategory.NotSpecified, target,
+                        $"The request for {what} failed with status {status}. {detail}");
+            }
+        }
+
+        /// <summary>A bad parameter, found before any request was sent.</summary>
+        public static ErrorRecord InvalidArgument(string message, string parameterName, object? target)
+            => Create(new ArgumentException(message, parameterName), "InvalidArgument", ErrorCategory.InvalidArgument, target, message);
+
+        public static ErrorRecord Create(Exception exception, string reason, ErrorCategory category, object? target, string message)
+        {
+            // An exception whose own message would leak a session URI is replaced by one with the scrubbed text.
+            if (Redact(exception.Message) != exception.Message)
+            {
+                exception = new InvalidOperationException(Redact(exception.Message));
+            }
+
+            var record = new ErrorRecord(exception, "GcsMedia." + reason, category, target)
+            {
+                ErrorDetails = new ErrorDetails(Redact(message)),
+            };
+            return record;
+        }
+
+        /// <summary>Removes resumable session URIs and upload ids from text meant for people.</summary>
+        public static string Redact(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return string.Empty;
+            }
+
+            string result = SessionUrlPattern.Replace(text!, "<session URI redacted>");
+            return UploadIdPattern.Replace(result, "$1<redacted>");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>Turns -Uri gs://bucket/object, or -Bucket plus -ObjectName, into a <see cref="GcsObjectRef"/>.</summary>
+    internal static class ObjectAddress
+    {
+        /// <summary>Throws ArgumentException naming the parameter when the address is malformed or incomplete.</summary>
+        public static GcsObjectRef Resolve(string? uri, string? bucket, string? objectName)
+        {
+            if (!string.IsNullOrEmpty(uri))
+            {
+                if (!GcsObjectRef.TryParse(uri, out GcsObjectRef? parsed))
+                {
+                    throw new ArgumentException(
+                        $"-Uri '{uri}' is not a gs:// object URI. Write it as gs://bucket/object (for example gs://my-bucket/videos/a.mp4), or use -Bucket and -ObjectName.",
+                        "Uri");
+                }
+
+                return parsed!;
+            }
+
+            if (string.IsNullOrWhiteSpace(bucket))
+            {
+                throw new ArgumentException("-Bucket is required when -Uri is not given.", "Bucket");
+            }
+
+            if (bucket!.StartsWith("gs://", StringComparison.OrdinalIgnoreCase) || bucket.IndexOf('/') >= 0)
+            {
+                throw new ArgumentException(
+                    $"-Bucket '{bucket}' must be a bare bucket name (no gs:// and no '/'). To give a full address use -Uri gs://bucket/object.",
+                    "Bucket");
+            }
+
+            if (string.IsNullOrEmpty(objectName))
+            {
+                throw new ArgumentException("-ObjectName is required with -Bucket.", "ObjectName");
+            }
+
+            return new GcsObjectRef(bucket, objectName!);
+        }
+    }
+}

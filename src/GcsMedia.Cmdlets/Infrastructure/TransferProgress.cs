@@ -1,0 +1,139 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>
+    /// Throttled Write-Progress for one transfer: at most four updates a second, showing bytes, rate and time
+    /// remaining; <see cref="Complete"/> always sends the Completed record. Thread-safe; records go through the
+    /// async pipeline so they are written on the pipeline thread.
+    /// </summary>
+    internal sealed class TransferProgress
+    {
+        private static readonly long MinTicksBetweenUpdates = Stopwatch.Frequency / 4;
+        private static int _nextActivityId = 1000;
+
+        private readonly AsyncPipeline _pipeline;
+        private readonly string _activity;
+        private readonly string _target;
+        private readonly int _parentActivityId;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly object _gate = new object();
+        private long _lastUpdateTicks = long.MinValue;
+        private long _startBytes;
+        private bool _completed;
+
+        public TransferProgress(AsyncPipeline pipeline, string activity, string target, long? totalBytes, int parentActivityId = -1)
+        {
+            _pipeline = pipeline;
+            _activity = activity;
+            _target = target;
+            TotalBytes = totalBytes;
+            _parentActivityId = parentActivityId;
+            ActivityId = System.Threading.Interlocked.Increment(ref _nextActivityId);
+        }
+
+        public int ActivityId { get; }
+
+        public long? TotalBytes { get; set; }
+
+        /// <summary>Bytes already present when the transfer started (a resume); excluded from the rate.</summary>
+        public void SetStartOffset(long bytes)
+        {
+            lock (_gate)
+            {
+                _startBytes = bytes;
+            }
+        }
+
+        public void Report(long bytesDone)
+        {
+            ProgressRecord? record = null;
+            lock (_gate)
+            {
+                long now = _clock.ElapsedTicks;
+                if (_completed || (_lastUpdateTicks != long.MinValue && now - _lastUpdateTicks < MinTicksBetweenUpdates))
+                {
+                    return;
+                }
+
+                _lastUpdateTicks = now;
+                record = Build(bytesDone, now);
+            }
+
+            try
+            {
+                _pipeline.WriteProgress(record);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: progress is best effort.
+            }
+        }
+
+        public void Complete()
+        {
+            lock (_gate)
+            {
+                if (_completed)
+                {
+                    return;
+                }
+
+                _completed = true;
+            }
+
+            var record = new ProgressRecord(ActivityId, _activity, _target)
+            {
+                RecordType = ProgressRecordType.Completed,
+                ParentActivityId = _parentActivityId,
+            };
+            try
+            {
+                _pipeline.WriteProgress(record);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        private ProgressRecord Build(long bytesDone, long nowTicks)
+        {
+            double seconds = Math.Max(nowTicks / (double)Stopwatch.Frequency, 0.001);
+            double rate = Math.Max(bytesDone - _startBytes, 0) / seconds;
+            string status = TotalBytes.HasValue
+                ? $"{FormatBytes(bytesDone)} of {FormatBytes(TotalBytes.Value)} at {FormatBytes((long)rate)}/s"
+                : $"{FormatBytes(bytesDone)} at {FormatBytes((long)rate)}/s";
+            var record = new ProgressRecord(ActivityId, _activity, status)
+            {
+                ParentActivityId = _parentActivityId,
+                CurrentOperation = _target,
+            };
+            if (TotalBytes.HasValue && TotalBytes.Value > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, bytesDone * 100 / TotalBytes.Value);
+                if (rate > 0)
+                {
+                    record.SecondsRemaining = (int)Math.Min(int.MaxValue, Math.Max(0, (TotalBytes.Value - bytesDone) / rate));
+                }
+            }
+
+            return record;
+        }
+
+        public static string FormatBytes(long bytes)
+        {
+            string[] units = { "B", "KB", "MB", "GB", "TB" };
+            double value = bytes;
+            int unit = 0;
+            while (value >= 1024 && unit < units.Length - 1)
+            {
+                value /= 1024;
+                unit++;
+            }
+
+            return unit == 0 ? $"{bytes} B" : $"{value:0.0} {units[unit]}";
+        }
+    }
+}

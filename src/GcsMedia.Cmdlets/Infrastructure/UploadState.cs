@@ -1,0 +1,60 @@
+using System;
+using Newtonsoft.Json;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>
+    /// What a new process needs to finish a resumable upload. Persisted by <see cref="UploadStateStore"/> in an
+    /// owner-only file. <see cref="SessionUri"/> is a bearer capability: it is never printed, logged or put in an
+    /// error message, and no output object exposes it.
+    /// </summary>
+    [JsonObject(MemberSerialization.OptIn)]
+    internal sealed class UploadState
+    {
+        public const int CurrentVersion = 1;
+
+        [JsonProperty("version")]
+        public int Version { get; set; } = CurrentVersion;
+
+        [JsonProperty("endpoint")]
+        public string Endpoint { get; set; } = string.Empty;
+
+        [JsonProperty("bucket")]
+        public string Bucket { get; set; } = string.Empty;
+
+        [JsonProperty("objectName")]
+        public string ObjectName { get; set; } = string.Empty;
+
+        [JsonProperty("sourcePath")]
+        public string SourcePath { get; set; } = string.Empty;
+
+        [JsonProperty("length")]
+        public long Length { get; set; }
+
+        /// <summary>The source file's last write time (UTC ticks) when the upload started.</summary>
+        [JsonProperty("lastWriteTimeUtcTicks")]
+        public long LastWriteTimeUtcTicks { get; set; }
+
+        [JsonProperty("chunkSize")]
+        public long ChunkSize { get; set; }
+
+        [JsonProperty("checksum")]
+        public string Checksum { get; set; } = "Crc32c";
+
+        [JsonProperty("contentType")]
+        public string? ContentType { get; set; }
+
+        [JsonProperty("sessionUri")]
+        public string SessionUri { get; set; } = string.Empty;
+
+        [JsonProperty("createdUtc")]
+        public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
+
+        /// <summary>The file this state was read from or saved to (not serialized).</summary>
+        public string? StatePath { get; set; }
+
+        public string ObjectUri => $"gs://{Bucket}/{ObjectName}";
+
+        public override string ToString() => $"Resumable upload of {SourcePath} to {ObjectUri}";
+    }
+}

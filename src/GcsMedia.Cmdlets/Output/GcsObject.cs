@@ -1,0 +1,77 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>An object resource, as Send-GcsMedia and Resume-GcsUpload output it. Plain .NET types only.</summary>
+    public sealed class GcsObject
+    {
+        public string Bucket { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public long? Size { get; set; }
+
+        public long? Generation { get; set; }
+
+        public long? Metageneration { get; set; }
+
+        public string? ContentType { get; set; }
+
+        public string? ContentEncoding { get; set; }
+
+        /// <summary>Base64 big-endian CRC32C, as GCS reports it.</summary>
+        public string? Crc32c { get; set; }
+
+        /// <summary>Base64 MD5, as GCS reports it (absent for composite objects).</summary>
+        public string? Md5Hash { get; set; }
+
+        public Hashtable Metadata { get; set; } = new Hashtable();
+
+        public DateTime? TimeCreated { get; set; }
+
+        public DateTime? Updated { get; set; }
+
+        public string? ETag { get; set; }
+
+        /// <summary>gs://bucket/name.</summary>
+        public string Uri => $"gs://{Bucket}/{Name}";
+
+        /// <summary>The local file that was uploaded, when there was one.</summary>
+        public string? SourcePath { get; set; }
+
+        /// <summary>How it was uploaded: Simple, Multipart or Resumable.</summary>
+        public string? UploadType { get; set; }
+
+        public override string ToString() => Uri;
+
+        internal static GcsObject From(ObjectResource resource, GcsObjectRef fallback, string? sourcePath, string uploadType)
+        {
+            var result = new GcsObject
+            {
+                Bucket = resource.Bucket ?? fallback.Bucket,
+                Name = resource.Name ?? fallback.Name,
+                Size = resource.Size,
+                Generation = resource.Generation,
+                Metageneration = resource.Metageneration,
+                ContentType = resource.ContentType,
+                ContentEncoding = resource.ContentEncoding,
+                Crc32c = resource.Crc32c,
+                Md5Hash = resource.Md5Hash,
+                TimeCreated = resource.TimeCreated?.UtcDateTime,
+                Updated = resource.Updated?.UtcDateTime,
+                ETag = resource.ETag,
+                SourcePath = sourcePath,
+                UploadType = uploadType,
+            };
+            foreach (KeyValuePair<string, string> pair in resource.Metadata)
+            {
+                result.Metadata[pair.Key] = pair.Value;
+            }
+
+            return result;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace GcsMedia.Cmdlets { internal static class Placeholder { } }

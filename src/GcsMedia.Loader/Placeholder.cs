@@ -1,1 +1,0 @@
-namespace GcsMedia.Loader { internal static class Placeholder { } }
