@@ -49,9 +49,21 @@ namespace GcsMedia.Protocol
             ChecksumType checksumType = ChecksumType.Crc32c,
             IDictionary<string, string>? headers = null,
             RetryStrategy? retryStrategy = null)
+            : this(client, uploadUrl, chunkSize, checksumType, headers, retryStrategy, validateChunkSize: true)
+        {
+        }
+
+        private ResumableUpload(
+            HttpClient client,
+            string uploadUrl,
+            int chunkSize,
+            ChecksumType checksumType,
+            IDictionary<string, string>? headers,
+            RetryStrategy? retryStrategy,
+            bool validateChunkSize)
             : base(client, uploadUrl, headers, retryStrategy)
         {
-            if (chunkSize <= 0 || chunkSize % ChunkGranularity != 0)
+            if (chunkSize <= 0 || (validateChunkSize && chunkSize % ChunkGranularity != 0))
             {
                 throw new ArgumentException(
                     $"The chunk size must be a positive multiple of {ChunkGranularity} bytes (256 KiB); {chunkSize} is not.",
@@ -534,6 +546,10 @@ namespace GcsMedia.Protocol
         public override string ToString()
             => $"ResumableUpload of {Describe}: {BytesUploaded}/{(TotalBytes.HasValue ? TotalBytes.Value.ToString(CultureInfo.InvariantCulture) : "?")} bytes" +
                (Finished ? ", finished" : Invalid ? ", invalid" : string.Empty);
+
+        /// <summary>Unit tests only: any positive chunk size, to replay the Python vectors (e.g. chunk 6 over "abcdefghij").</summary>
+        internal static ResumableUpload CreateWithAnyChunkSize(HttpClient client, string uploadUrl, int chunkSize, ChecksumType checksumType)
+            => new ResumableUpload(client, uploadUrl, chunkSize, checksumType, null, null, validateChunkSize: false);
 
         /// <summary>Attaches an existing session (used by <see cref="ResumeAsync"/> and tests).</summary>
         internal void AttachSession(Uri sessionUri, Stream stream, string? contentType, long? totalBytes, string? objectName)
