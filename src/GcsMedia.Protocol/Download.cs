@@ -336,7 +336,7 @@ namespace GcsMedia.Protocol
             else
             {
                 // A 200 without Content-Range carries the object from byte 0 (Range ignored, e.g. transcoding).
-                TotalBytes = contentLength ?? (IsGzip(StoredContentEncoding) ? null : _storedContentLength);
+                TotalBytes = contentLength ?? (transcoding ? null : _storedContentLength);
                 if (Start.HasValue && Start.Value < 0)
                 {
                     _firstByte = TotalBytes.HasValue ? Math.Max(0, TotalBytes.Value + Start.Value) : 0;
@@ -349,7 +349,7 @@ namespace GcsMedia.Protocol
                 _lastByte = End ?? (TotalBytes.HasValue ? TotalBytes.Value - 1 : (long?)null);
             }
 
-            if (TotalBytes == null && !IsGzip(StoredContentEncoding))
+            if (TotalBytes == null && !transcoding)
             {
                 TotalBytes = _storedContentLength;
             }
