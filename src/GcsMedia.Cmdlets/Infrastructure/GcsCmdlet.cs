@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using GcsMedia.Protocol;
 
 namespace GcsMedia.Cmdlets
 {
@@ -92,37 +93,49 @@ namespace GcsMedia.Cmdlets
                 }
             }
 
-            Uri? endpoint = Endpoint;
-            bool emulator = endpoint != null;
-            if (endpoint == null)
+            var options = new TransportOptions { KeyFile = keyFile };
+            if (AccessToken != null)
             {
-                string? fromEnvironment = Environment.GetEnvironmentVariable(EmulatorVariable);
-                if (!string.IsNullOrWhiteSpace(fromEnvironment))
-                {
-                    string text = fromEnvironment!.Contains("://") ? fromEnvironment : "http://" + fromEnvironment;
-                    if (!Uri.TryCreate(text, UriKind.Absolute, out endpoint))
-                    {
-                        ThrowTerminatingError(GcsErrors.InvalidArgument(
-                            $"{EmulatorVariable} '{fromEnvironment}' is not a URL. Set it to the emulator's address, e.g. http://127.0.0.1:9000, or remove it.",
-                            EmulatorVariable,
-                            fromEnvironment));
-                    }
+                options.AccessToken = SecretText.ToPlainText(AccessToken);
+            }
 
-                    emulator = true;
+            bool explicitCredentials = AccessToken != null || keyFile != null;
+            if (Endpoint != null)
+            {
+                options.Endpoint = Endpoint;
+                options.Emulator = !explicitCredentials;
+            }
+            else
+            {
+                Uri? fromEnvironment = null;
+                try
+                {
+                    fromEnvironment = TransportOptions.EmulatorEndpointFromEnvironment();
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(
+                        ex.Message + " Set it to the emulator's address, e.g. http://127.0.0.1:9000, or remove it.", EmulatorVariable, null));
+                }
+
+                if (fromEnvironment != null)
+                {
+                    options.Endpoint = fromEnvironment;
+                    options.Emulator = !explicitCredentials;
                 }
             }
 
-            if (endpoint != null && endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
+            GcsConnection? connection = null;
+            try
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument($"-Endpoint '{endpoint}' must be an http:// or https:// URL.", "Endpoint", endpoint));
+                connection = new GcsConnection(options, headers);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, "Endpoint", options.Endpoint));
             }
 
-            GcsAuthMode mode = AccessToken != null ? GcsAuthMode.AccessToken
-                : keyFile != null ? GcsAuthMode.KeyFile
-                : emulator ? GcsAuthMode.None
-                : GcsAuthMode.ApplicationDefault;
-            var connection = new GcsConnection(endpoint ?? Protocol.StorageUrls.DefaultEndpoint, mode, AccessToken, keyFile, headers);
-            WriteVerbose($"Endpoint {connection.Urls.Root}, authentication: {mode}" + (EncryptionKey != null ? ", customer-supplied encryption key" : string.Empty) + ".");
+            WriteVerbose($"Endpoint {connection!.Urls.Root}, authentication: {connection.AuthKind}" + (EncryptionKey != null ? ", customer-supplied encryption key" : string.Empty) + ".");
             return connection;
         }
 

@@ -14,6 +14,7 @@ namespace GcsMedia.Cmdlets
     internal static class GcsErrors
     {
         private static readonly Regex UploadIdPattern = new Regex(@"(upload_?id=)[^&\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex ParameterSuffix = new Regex(@"\s*\(Parameter '[^']*'\)$", RegexOptions.CultureInvariant);
         private static readonly Regex SessionUrlPattern = new Regex(@"https?://\S*upload_?id=\S*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>
@@ -109,7 +110,10 @@ namespace GcsMedia.Cmdlets
 
         /// <summary>A bad parameter, found before any request was sent.</summary>
         public static ErrorRecord InvalidArgument(string message, string parameterName, object? target)
-            => Create(new ArgumentException(message, parameterName), "InvalidArgument", ErrorCategory.InvalidArgument, target, message);
+        {
+            message = ParameterSuffix.Replace(message, string.Empty);
+            return Create(new ArgumentException(message, parameterName), "InvalidArgument", ErrorCategory.InvalidArgument, target, message);
+        }
 
         public static ErrorRecord Create(Exception exception, string reason, ErrorCategory category, object? target, string message)
         {
