@@ -64,10 +64,10 @@ namespace GcsMedia.Protocol
         public ChecksumType ChecksumType { get; }
 
         /// <summary>Wire bytes received and written so far.</summary>
-        public long BytesDownloaded { get; private set; }
+        public long BytesDownloaded { get; internal set; }
 
         /// <summary>The object's size, from the first Content-Range; null before it.</summary>
-        public long? TotalBytes { get; private set; }
+        public long? TotalBytes { get; internal set; }
 
         /// <summary>True after a non-retryable failure: the object cannot be used any more.</summary>
         public bool Invalid { get; private set; }
