@@ -287,7 +287,7 @@ namespace GcsMedia.Protocol
                     throw new InvalidOperationException("Stream is already exhausted. There is no content remaining.");
                 }
 
-                if (n < want)
+                if (total.Value > 0 && n < want)
                 {
                     throw new InvalidOperationException(
                         $"The stream for {Describe} ended after {start + n} bytes, before the declared size of {total.Value} bytes.");
