@@ -1,0 +1,159 @@
+using System.Net;
+using GcsMedia.Protocol.Tests.TestSupport;
+using Xunit;
+
+namespace GcsMedia.Protocol.Tests.Core;
+
+public class TransportTests
+{
+    private const string Token = "ya29.SECRET-token-value-0123456789";
+
+    [Fact]
+    public async Task AccessToken_AddsBearerHeader()
+    {
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.OK, "ok");
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = new Uri("https://storage.googleapis.com"), AccessToken = Token }, fake);
+        using var response = await transport.Client.GetAsync("https://storage.googleapis.com/storage/v1/b/b/o/o");
+        Assert.Equal("Bearer " + Token, fake.Requests[0].Header("Authorization"));
+        Assert.Equal("access-token", transport.AuthKind);
+        Assert.False(transport.IsEmulator);
+        Assert.Equal("https://storage.googleapis.com/", transport.Endpoint.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task AccessToken_NotSentToAnotherHost()
+    {
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.OK, "ok");
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = new Uri("https://storage.googleapis.com"), AccessToken = Token }, fake);
+        using var response = await transport.Client.GetAsync("https://elsewhere.example.com/x");
+        Assert.Null(fake.Requests[0].Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task Emulator_SendsNoAuthHeader_EvenWithAToken()
+    {
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.OK, "ok");
+        GcsTransport transport = GcsTransport.Create(
+            new TransportOptions { Endpoint = new Uri("http://127.0.0.1:9000"), Emulator = true, AccessToken = Token }, fake);
+        using var response = await transport.Client.GetAsync("http://127.0.0.1:9000/storage/v1/b/b/o/o");
+        Assert.Null(fake.Requests[0].Header("Authorization"));
+        Assert.True(transport.IsEmulator);
+        Assert.Equal("none", transport.AuthKind);
+        Assert.Equal("http://127.0.0.1:9000/download/storage/v1/b/b/o/o?alt=media", transport.Urls.MediaDownload(new GcsObjectRef("b", "o")));
+    }
+
+    [Fact]
+    public void HttpEndpoint_NotAnEmulator_IsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => GcsTransport.Create(new TransportOptions { Endpoint = new Uri("http://storage.example.com"), AccessToken = Token }));
+        Assert.Contains("http://", ex.Message);
+        Assert.DoesNotContain(Token, ex.Message);
+    }
+
+    [Fact]
+    public void Token_AbsentFromToStringOfOptionsTransportAndHandler()
+    {
+        var options = new TransportOptions { Endpoint = new Uri("https://storage.googleapis.com"), AccessToken = Token };
+        GcsTransport transport = GcsTransport.Create(options, new FakeHttpHandler());
+        using var handler = AuthHandler.ForAccessToken(new Uri("https://storage.googleapis.com"), Token);
+        Assert.DoesNotContain(Token, options.ToString());
+        Assert.Contains("AccessToken=(set)", options.ToString());
+        Assert.DoesNotContain(Token, transport.ToString());
+        Assert.DoesNotContain(Token, handler.ToString());
+    }
+
+    [Fact]
+    public async Task Token_AbsentFromDownloadErrorMessages()
+    {
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Invalid Credentials\"}}");
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = new Uri("https://storage.googleapis.com"), AccessToken = Token }, fake);
+        var download = new Download(transport.Urls.MediaDownload(new GcsObjectRef("b", "o")), new MemoryStream());
+        var ex = await Assert.ThrowsAsync<InvalidResponseException>(() => download.ConsumeAsync(transport.Client));
+        Assert.Equal(401, ex.StatusCode);
+        Assert.Equal("Bearer " + Token, fake.Requests[0].Header("Authorization"));
+        Assert.DoesNotContain(Token, ex.ToString());
+        Assert.DoesNotContain(ex.ResponseHeaders.Values, v => v.Contains(Token));
+    }
+
+    [Fact]
+    public void Create_SameOptions_ReturnsTheCachedTransport()
+    {
+        var options = new TransportOptions { Endpoint = new Uri("http://127.0.0.1:1"), Emulator = true };
+        GcsTransport a = GcsTransport.Create(options);
+        GcsTransport b = GcsTransport.Create(new TransportOptions { Endpoint = new Uri("http://127.0.0.1:1/"), Emulator = true });
+        GcsTransport c = GcsTransport.Create(new TransportOptions { Endpoint = new Uri("http://127.0.0.1:2"), Emulator = true });
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+        Assert.Equal(Timeout.InfiniteTimeSpan, a.Client.Timeout);
+    }
+
+    [Fact]
+    public async Task Create_InParallel_YieldsOneTransport()
+    {
+        var options = new TransportOptions { Endpoint = new Uri("http://127.0.0.1:3"), Emulator = true };
+        GcsTransport[] transports = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => GcsTransport.Create(options))));
+        Assert.All(transports, t => Assert.Same(transports[0], t));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9000", "http://127.0.0.1:9000/")]
+    [InlineData("http://localhost:4443", "http://localhost:4443/")]
+    [InlineData("https://gcs.local:8443", "https://gcs.local:8443/")]
+    public void EmulatorHost_IsParsedAsStorageTestbenchDoes(string value, string expected)
+        => Assert.Equal(expected, TransportOptions.ParseEmulatorHost(value).AbsoluteUri);
+
+    [Fact]
+    public async Task Redirect_IsNotFollowed()
+    {
+        await using var target = new TinyHttpServer((_, s, ct) => TinyHttpServer.WriteAsync(s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", ct));
+        await using var origin = new TinyHttpServer((_, s, ct) => TinyHttpServer.WriteAsync(
+            s, $"HTTP/1.1 302 Found\r\nLocation: {target.Endpoint}stolen\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", ct));
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = origin.Endpoint, Emulator = true });
+        using var response = await transport.Client.GetAsync(new Uri(origin.Endpoint, "/storage/v1/b/b/o/o"));
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Single(origin.RequestHeads);
+        Assert.Empty(target.RequestHeads);
+    }
+
+    [Fact]
+    public async Task AcceptEncoding_ResponseIsNotDecompressedByTheHandler()
+    {
+        byte[] gz = Responses.Gzip(System.Text.Encoding.ASCII.GetBytes("hello hello hello"));
+        await using var server = new TinyHttpServer(async (_, s, ct) =>
+        {
+            await TinyHttpServer.WriteAsync(s, $"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {gz.Length}\r\nConnection: close\r\n\r\n", ct);
+            await s.WriteAsync(gz, ct);
+        });
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = server.Endpoint, Emulator = true });
+        var destination = new MemoryStream();
+        var download = new RawDownload(new Uri(server.Endpoint, "/download/storage/v1/b/b/o/o?alt=media").AbsoluteUri, destination);
+        await download.ConsumeAsync(transport.Client);
+        Assert.Equal(gz, destination.ToArray());
+        Assert.Contains("Accept-Encoding: gzip", server.RequestHeads[0]);
+    }
+
+    [Fact]
+    public async Task StalledBody_FailsWithTransientTimeout()
+    {
+        using var release = new CancellationTokenSource();
+        await using var server = new TinyHttpServer(async (_, s, ct) =>
+        {
+            await TinyHttpServer.WriteAsync(s, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789", ct);
+            await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(ct, release.Token).Token);
+        });
+        GcsTransport transport = GcsTransport.Create(new TransportOptions
+        {
+            Endpoint = server.Endpoint,
+            Emulator = true,
+            ReadTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        var download = new Download(new Uri(server.Endpoint, "/o?alt=media").AbsoluteUri, new MemoryStream())
+        {
+            RetryStrategy = Responses.NoSleep(maxRetries: 0),
+        };
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => download.ConsumeAsync(transport.Client));
+        Assert.True(RetryStrategy.IsTransient(ex, CancellationToken.None));
+        Assert.Equal(10, download.BytesDownloaded);
+        release.Cancel();
+    }
+}
