@@ -220,7 +220,10 @@ namespace GcsMedia.Protocol
 
                 if (!string.Equals(reported, ChecksumValue, StringComparison.Ordinal))
                 {
-                    throw DataCorruptionException.ForUpload(ChecksumType, reported, ChecksumValue ?? string.Empty, Length, Describe);
+                    throw new DataCorruptionException(
+                        $"Checksum mismatch while uploading {Describe}: the computed {MediaHasher.HeaderName(ChecksumType)} {ChecksumValue} " +
+                        $"does not match {reported} reported by the server for the part's {Length} bytes. Upload the part again.",
+                        ChecksumType, reported, ChecksumValue, Length, ObjectName);
                 }
             }
 

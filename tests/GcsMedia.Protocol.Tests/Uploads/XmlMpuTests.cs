@@ -246,6 +246,7 @@ public sealed class XmlMpuTests : IDisposable
         Assert.Equal("1B2M2Y8AsgTpgAmY7PhCfg==", ex.Expected);
         Assert.Equal("pOUFGnohRRFFd24NztFuFw==", ex.Actual);
         Assert.Contains("part 1 of gs://my-bucket/dir/big file.bin", ex.Message);
+        Assert.Equal("gs://my-bucket/dir/big file.bin", ex.ObjectName);
     }
 
     [Fact]
