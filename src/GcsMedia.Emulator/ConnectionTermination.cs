@@ -23,15 +23,18 @@ internal static class ConnectionTermination
         ctx.Abort();
     }
 
-    /// <summary>Flushes what was written so far, then closes the connection mid-body.</summary>
+    /// <summary>Flushes what was written so far, then closes the connection mid-body with a FIN, so the client
+    /// reads the headers and the partial body before it sees the stream end early.</summary>
     public static async Task BreakAsync(HttpContext ctx, Stream flushTarget)
     {
         try
         {
             await flushTarget.FlushAsync().ConfigureAwait(false);
             await Task.Delay(50).ConfigureAwait(false);
+            ctx.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(SocketShutdown.Send);
+            await Task.Delay(20).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException) { }
         ctx.Abort();
     }
 }
