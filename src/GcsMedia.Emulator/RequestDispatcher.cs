@@ -42,11 +42,11 @@ internal sealed class RequestDispatcher
         try
         {
             await _shaping.ApplyAsync(ctx).ConfigureAwait(false);
+            var path = ctx.Request.Path.Value ?? "/";
+            flavor = IsJsonPath(path) ? ApiFlavor.Json : ApiFlavor.Xml;
             var route = Match(ctx);
             if (route is null)
             {
-                var path = ctx.Request.Path.Value ?? "/";
-                flavor = IsJsonPath(path) ? ApiFlavor.Json : ApiFlavor.Xml;
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
