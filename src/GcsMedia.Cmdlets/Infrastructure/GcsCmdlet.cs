@@ -99,11 +99,13 @@ namespace GcsMedia.Cmdlets
                 options.AccessToken = SecretText.ToPlainText(AccessToken);
             }
 
+            // An endpoint given by -Endpoint or STORAGE_EMULATOR_HOST is an emulator (no Authorization header) unless
+            // credentials were given for an https:// endpoint: credentials never travel over plain http.
             bool explicitCredentials = AccessToken != null || keyFile != null;
             if (Endpoint != null)
             {
                 options.Endpoint = Endpoint;
-                options.Emulator = !explicitCredentials;
+                options.Emulator = !explicitCredentials || Endpoint.Scheme == Uri.UriSchemeHttp;
             }
             else
             {
@@ -121,7 +123,7 @@ namespace GcsMedia.Cmdlets
                 if (fromEnvironment != null)
                 {
                     options.Endpoint = fromEnvironment;
-                    options.Emulator = !explicitCredentials;
+                    options.Emulator = !explicitCredentials || fromEnvironment.Scheme == Uri.UriSchemeHttp;
                 }
             }
 

@@ -1,0 +1,333 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Cmdlets.Commands
+{
+    /// <summary>
+    /// Add-GcsMpuPart: uploads parts of a file to a multipart upload (taken by property name from an upload object,
+    /// or -Uri/-Bucket/-ObjectName with -UploadId). Every part of the file in parallel (-PartSize, -ThrottleLimit),
+    /// or one part (-PartNumber, -Offset, -Length). Each part carries its crc32c in x-goog-hash, is checked against
+    /// the server's, and is retried on transient failures (XmlMpuPart). Everything is validated before any request.
+    /// Outputs one <see cref="MpuPart"/> per part, in part order, once all of the file's parts are uploaded.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "GcsMpuPart", DefaultParameterSetName = AllSet)]
+    [OutputType(typeof(MpuPart))]
+    public sealed class AddGcsMpuPart : MpuCmdlet
+    {
+        private const string AllSet = "AllParts";
+        private const string OneSet = "OnePart";
+        private const long DefaultPartSize = 32L * 1024 * 1024;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("FullName", "File", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Bucket { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "Key")]
+        [ValidateNotNullOrEmpty]
+        public string? ObjectName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Uri { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string UploadId { get; set; } = string.Empty;
+
+        [Parameter]
+        [SizeTransformation]
+        public long PartSize { get; set; } = DefaultPartSize;
+
+        [Parameter(ParameterSetName = AllSet)]
+        [Alias("ConcurrentTaskCount")]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        [Parameter(Mandatory = true, ParameterSetName = OneSet)]
+        public int PartNumber { get; set; }
+
+        [Parameter(ParameterSetName = OneSet)]
+        [SizeTransformation]
+        public long? Offset { get; set; }
+
+        [Parameter(ParameterSetName = OneSet)]
+        [SizeTransformation]
+        public long? Length { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            // Everything is checked here, on the pipeline thread, before any request.
+            GcsObjectRef target;
+            try
+            {
+                target = MpuSupport.ResolveTarget(Uri, Bucket, ObjectName);
+                MpuSupport.RequireUploadId(UploadId);
+                if (ParameterSetName == OneSet)
+                {
+                    MpuSupport.ValidatePartNumber(PartNumber);
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), ex.ParamName ?? "Uri", Uri ?? Bucket));
+                return;
+            }
+
+            string file = ResolveFile();
+            long fileSize = new FileInfo(file).Length;
+            IReadOnlyList<XmlMpuPlannedPart> plan = ParameterSetName == OneSet ? PlanOne(target, file, fileSize) : PlanAll(target, file, fileSize);
+            GcsConnection connection = ConnectionFor(Endpoint);
+
+            try
+            {
+                RunAsync((pipeline, token) => UploadPartsAsync(pipeline, connection, target, file, fileSize, plan, token));
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                ErrorRecord record = GcsErrors.FromException(ex, target.ToString());
+                string advice = plan.Count > 1
+                    ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
+                    : " Run the command again: uploading a part number again replaces the earlier part.";
+                record.ErrorDetails = new ErrorDetails(GcsErrors.Redact((record.ErrorDetails?.Message ?? ex.Message) + advice));
+                WriteError(record);
+            }
+        }
+
+        private string ResolveFile()
+        {
+            Collection<string> resolved;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(Path, out ProviderInfo provider);
+                if (provider.Name != "FileSystem")
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument($"-Path '{Path}' is not a file system path.", "Path", Path));
+                }
+            }
+            catch (ItemNotFoundException)
+            {
+                ThrowTerminatingError(GcsErrors.Create(
+                    new FileNotFoundException($"Cannot find the file '{Path}'.", Path), "FileNotFound", ErrorCategory.ObjectNotFound, Path,
+                    $"-Path '{Path}' does not exist. Check the path of the file to upload in parts."));
+                return string.Empty;
+            }
+
+            if (resolved.Count != 1)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    $"-Path '{Path}' matches {resolved.Count} files; a multipart upload takes exactly one file. Give a path without wildcards.", "Path", Path));
+            }
+
+            string file = resolved[0];
+            if (Directory.Exists(file))
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument($"-Path '{file}' is a directory; give the file to upload in parts.", "Path", file));
+            }
+
+            if (!File.Exists(file))
+            {
+                ThrowTerminatingError(GcsErrors.Create(
+                    new FileNotFoundException($"Cannot find the file '{file}'.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path,
+                    $"-Path '{Path}' does not exist. Check the path of the file to upload in parts."));
+            }
+
+            return file;
+        }
+
+        private IReadOnlyList<XmlMpuPlannedPart> PlanAll(GcsObjectRef target, string file, long fileSize)
+        {
+            try
+            {
+                return XmlMpuPlan.Split(fileSize, PartSize);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument($"-PartSize {MpuSupport.DescribeSize(PartSize)} for '{file}': {MpuSupport.Clean(ex)}", "PartSize", target.ToString()));
+                return Array.Empty<XmlMpuPlannedPart>();
+            }
+        }
+
+        private IReadOnlyList<XmlMpuPlannedPart> PlanOne(GcsObjectRef target, string file, long fileSize)
+        {
+            void Fail(string message, string parameter) =>
+                ThrowTerminatingError(GcsErrors.InvalidArgument(message, parameter, target.ToString()));
+
+            if (!Offset.HasValue && !Length.HasValue && (PartSize < XmlMpuPlan.MinPartSize || PartSize > XmlMpuPlan.MaxPartSize))
+            {
+                Fail($"-PartSize {MpuSupport.DescribeSize(PartSize)} is outside GCS's part limits (5 MiB to 5 GiB for every part but the last). Use, for example, -PartSize {MpuSupport.DescribeSize(XmlMpuPlan.SuggestPartSize(fileSize))}.", "PartSize");
+            }
+
+            long offset = Offset ?? (PartNumber - 1) * PartSize;
+            if (offset < 0)
+            {
+                Fail($"-Offset {offset} is negative. -Offset is the part's first byte in the file, counted from 0.", "Offset");
+            }
+
+            if (offset > fileSize || (offset == fileSize && fileSize > 0))
+            {
+                Fail($"-Offset {offset} is at or beyond the end of '{file}' ({fileSize} bytes). Part {PartNumber} has no data there; check -PartNumber, -Offset and -PartSize.", Offset.HasValue ? "Offset" : "PartNumber");
+            }
+
+            long length = Length ?? Math.Min(PartSize, fileSize - offset);
+            if (length < 0 || (length == 0 && fileSize > 0))
+            {
+                Fail($"-Length {length} must be positive: it is the number of bytes in the part.", "Length");
+            }
+
+            if (offset + length > fileSize)
+            {
+                Fail($"-Offset {offset} plus -Length {length} goes past the end of '{file}' ({fileSize} bytes). Use -Length {fileSize - offset} for the last part.", "Length");
+            }
+
+            if (length > XmlMpuPlan.MaxPartSize)
+            {
+                Fail($"-Length {length} is above GCS's maximum part size of 5 GiB. Split the file into more, smaller parts.", "Length");
+            }
+
+            if (length < XmlMpuPlan.MinPartSize && offset + length != fileSize)
+            {
+                Fail($"-Length {length} is below GCS's minimum of 5 MiB ({XmlMpuPlan.MinPartSize} bytes); only the last part of the file may be smaller. Use a -Length of at least 5MB, or make this part run to the end of the file.", "Length");
+            }
+
+            return new[] { new XmlMpuPlannedPart(PartNumber, offset, length) };
+        }
+
+        private async Task UploadPartsAsync(
+            AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string file, long fileSize,
+            IReadOnlyList<XmlMpuPlannedPart> plan, CancellationToken token)
+        {
+            long totalBytes = plan.Sum(p => p.Length);
+            var parent = new TransferProgress(pipeline, $"Add-GcsMpuPart {target}", $"{file}: {plan.Count} part(s)", totalBytes);
+            long sent = 0;
+            var results = new MpuPart?[plan.Count];
+            Exception? firstError = null;
+            using (var failFast = CancellationTokenSource.CreateLinkedTokenSource(token))
+            using (var throttle = new SemaphoreSlim(ParameterSetName == AllSet ? ThrottleLimit : 1))
+            {
+                var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, UploadId);
+                string endpoint = EndpointOf(connection);
+
+                async Task RunPart(int index)
+                {
+                    XmlMpuPlannedPart planned = plan[index];
+                    await throttle.WaitAsync(failFast.Token).ConfigureAwait(false);
+                    try
+                    {
+                        results[index] = await UploadOneAsync(pipeline, container, target, file, endpoint, planned, plan.Count, parent, (delta) => parent.Report(Interlocked.Add(ref sent, delta)), failFast.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException && failFast.IsCancellationRequested))
+                    {
+                        // The first real failure stops the other parts: a file's parts are output all or none.
+                        Interlocked.CompareExchange(ref firstError, ex, null);
+                        try
+                        {
+                            failFast.Cancel();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                        }
+
+                        throw;
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                }
+
+                var tasks = new List<Task>(plan.Count);
+                for (int i = 0; i < plan.Count; i++)
+                {
+                    int index = i;
+                    tasks.Add(Task.Run(() => RunPart(index)));
+                }
+
+                try
+                {
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Reported below: the user's stop first, then the first part failure.
+                }
+                finally
+                {
+                    parent.Complete();
+                }
+            }
+
+            token.ThrowIfCancellationRequested();
+            if (firstError != null)
+            {
+                ExceptionDispatchInfo.Capture(firstError).Throw();
+            }
+
+            foreach (MpuPart? part in results)
+            {
+                pipeline.WriteObject(part);
+            }
+        }
+
+        private async Task<MpuPart> UploadOneAsync(
+            AsyncPipeline pipeline, XmlMpuContainer container, GcsObjectRef target, string file, string endpoint,
+            XmlMpuPlannedPart planned, int count, TransferProgress parent, Action<long> addToParent, CancellationToken token)
+        {
+            var child = new TransferProgress(
+                pipeline, $"Part {planned.Number} of {count}", $"bytes {planned.Offset}-{Math.Max(planned.Offset, planned.End - 1)} of {file}",
+                planned.Length, parent.ActivityId);
+            long reported = 0;
+            void OnProgress(long bytes)
+            {
+                long delta = bytes - Interlocked.Exchange(ref reported, bytes);
+                addToParent(delta);
+                child.Report(bytes);
+            }
+
+            try
+            {
+                child.Report(0);
+                using (var source = new PartProgressStream(file, planned.Offset, planned.Length, OnProgress))
+                {
+                    XmlMpuPart part = container.CreatePart(source, planned.Offset, planned.End, planned.Number);
+                    part.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
+                    string etag = await part.UploadAsync(token).ConfigureAwait(false);
+                    OnProgress(planned.Length);
+                    pipeline.WriteVerbose($"Part {planned.Number} of {target} uploaded: bytes {planned.Offset}-{planned.End - 1}, crc32c {part.ChecksumValue}, ETag {etag}.");
+                    return new MpuPart
+                    {
+                        Bucket = target.Bucket,
+                        ObjectName = target.Name,
+                        UploadId = UploadId,
+                        PartNumber = planned.Number,
+                        ETag = etag,
+                        Size = planned.Length,
+                        Crc32c = part.ChecksumValue,
+                        Endpoint = endpoint,
+                    };
+                }
+            }
+            finally
+            {
+                child.Complete();
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Cmdlets
+{
+    /// <summary>
+    /// Base for the MPU cmdlets that take an upload (or its parts) from the pipeline: -Endpoint also binds by
+    /// property name, so an upload object made against one endpoint (an emulator, GCS) is continued against the
+    /// same one, even in another process. The connection built by <see cref="GcsCmdlet"/> in BeginProcessing (from
+    /// -Endpoint or STORAGE_EMULATOR_HOST, with -AccessToken/-KeyFile/-Headers/-EncryptionKey) serves every record
+    /// on that endpoint; a record naming another endpoint gets its own connection, built the same way, once.
+    /// </summary>
+    public abstract class MpuCmdlet : GcsCmdlet
+    {
+        private readonly Dictionary<string, GcsConnection> _connections = new Dictionary<string, GcsConnection>(StringComparer.OrdinalIgnoreCase);
+        private GcsConnection? _initial;
+
+        /// <summary>The storage endpoint; binds by property name from upload and part objects.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public new Uri? Endpoint
+        {
+            get => base.Endpoint;
+            set => base.Endpoint = value;
+        }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _initial = Connection;
+            _connections[_initial.Urls.Root] = _initial;
+        }
+
+        /// <summary>The connection for an endpoint (null: the one from the command line / environment).</summary>
+        internal GcsConnection ConnectionFor(Uri? endpoint)
+        {
+            GcsConnection initial = _initial ?? throw new InvalidOperationException("BeginProcessing has not run.");
+            if (endpoint == null)
+            {
+                return initial;
+            }
+
+            if (!endpoint.IsAbsoluteUri)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    $"-Endpoint '{endpoint}' is not an absolute URL. Give it as http(s)://host[:port], e.g. https://storage.googleapis.com.", "Endpoint", endpoint));
+            }
+
+            string root = new StorageUrls(endpoint).Root;
+            if (_connections.TryGetValue(root, out GcsConnection? existing))
+            {
+                return existing;
+            }
+
+            // GcsCmdlet builds its connection from the current parameter values; Endpoint now holds this record's.
+            Uri? saved = base.Endpoint;
+            base.Endpoint = endpoint;
+            try
+            {
+                base.BeginProcessing();
+            }
+            finally
+            {
+                base.Endpoint = saved;
+            }
+
+            GcsConnection connection = Connection;
+            _connections[root] = connection;
+            return connection;
+        }
+
+        /// <summary>The endpoint root to report in output objects.</summary>
+        internal static string EndpointOf(GcsConnection connection) => connection.Urls.Root;
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                GcsConnection? current = null;
+                try
+                {
+                    current = Connection;
+                }
+                catch (InvalidOperationException)
+                {
+                }
+
+                foreach (GcsConnection connection in _connections.Values)
+                {
+                    if (!ReferenceEquals(connection, current))
+                    {
+                        connection.Dispose();
+                    }
+                }
+
+                _connections.Clear();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
