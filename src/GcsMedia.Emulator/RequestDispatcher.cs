@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace GcsMedia.Emulator;
 
 /// <summary>A matched route: the retry-test method name it counts as, its error flavor and its handler.</summary>
-internal sealed record Route(string? Method, ApiFlavor Flavor, bool IsUpload, Func<EmulatorRequest, Task> Handler);
+// StartsSession: a resumable upload's initiating POST. Like storage-testbench, byte-offset faults
+// ("-after-YK") wait in the queue for a request that carries media instead of firing on its small JSON body.
+internal sealed record Route(string? Method, ApiFlavor Flavor, bool IsUpload, Func<EmulatorRequest, Task> Handler, bool StartsSession = false);
 
 /// <summary>The single request entry point: shaping, routing, fault injection and last-chance error handling.</summary>
 internal sealed class RequestDispatcher
@@ -51,7 +53,7 @@ internal sealed class RequestDispatcher
             }
             flavor = route.Flavor;
 
-            var fault = _retryTests.Consume(ctx.Request, route.Method);
+            var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
             FaultingRequestStream? faultedBody = null;
             if (fault is not null)
             {
@@ -169,7 +171,8 @@ internal sealed class RequestDispatcher
                         if (Is("DELETE")) return new(null, ApiFlavor.Json, false, r => _sessions.CancelAsync(r, bucket, uploadId));
                         return null;
                     }
-                    if (Is("POST")) return new("storage.objects.insert", ApiFlavor.Json, true, r => _uploads.InsertAsync(r, bucket));
+                    if (Is("POST")) return new("storage.objects.insert", ApiFlavor.Json, true, r => _uploads.InsertAsync(r, bucket),
+                        StartsSession: q["uploadType"].ToString() == "resumable");
                 }
                 return null;
             default:

@@ -10,12 +10,14 @@ internal sealed class RetryTest(string id, Dictionary<string, Queue<string>> ins
     public string Id { get; } = id;
     public string Transport { get; } = transport;
 
-    public FaultInstruction? Consume(string method)
+    public FaultInstruction? Consume(string method, bool skipByteOffsetFaults = false)
     {
         lock (instructions)
         {
             if (!instructions.TryGetValue(method, out var queue) || queue.Count == 0) return null;
-            FaultInstruction.TryParse(queue.Dequeue(), out var instruction);
+            FaultInstruction.TryParse(queue.Peek(), out var instruction);
+            if (skipByteOffsetFaults && instruction is { Kind: FaultKind.ReturnStatusAfter or FaultKind.StallAfter }) return null;
+            queue.Dequeue();
             return instruction;
         }
     }
@@ -80,11 +82,11 @@ internal sealed class RetryTestRegistry
     public IReadOnlyCollection<RetryTest> All => _tests.Values.ToList();
 
     /// <summary>The next instruction for <paramref name="method"/> of the test named by x-retry-test-id, if any.</summary>
-    public FaultInstruction? Consume(HttpRequest request, string? method)
+    public FaultInstruction? Consume(HttpRequest request, string? method, bool skipByteOffsetFaults = false)
     {
         if (method is null) return null;
         var id = request.Headers["x-retry-test-id"].ToString();
         if (string.IsNullOrEmpty(id) || !_tests.TryGetValue(id, out var test)) return null;
-        return test.Consume(method);
+        return test.Consume(method, skipByteOffsetFaults);
     }
 }

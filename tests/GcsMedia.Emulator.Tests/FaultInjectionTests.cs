@@ -246,6 +246,20 @@ public class FaultInjectionTests(EmulatorFixture f) : IClassFixture<EmulatorFixt
     }
 
     [Fact]
+    public async Task Byte_offset_fault_waits_for_the_first_chunk_instead_of_firing_on_the_session_start()
+    {
+        var bucket = await f.CreateBucketAsync();
+        var data = TestData.Random(1024 * 1024);
+        var id = await f.CreateRetryTestAsync("storage.objects.insert", "return-503-after-256K");
+        var session = await f.StartResumableAsync(bucket, "deferred", testId: id);
+        using (var resp = await f.PutChunkAsync(session, data, 0, data.Length, $"bytes 0-{data.Length - 1}/{data.Length}", testId: id))
+            await TestData.ErrorAsync(resp, HttpStatusCode.ServiceUnavailable);
+        using var status = await f.StatusQueryAsync(session);
+        Assert.Equal("bytes=0-262143", TestData.Header(status, "Range"));
+        Assert.True((await f.GetRetryTestAsync(id)).GetProperty("completed").GetBoolean());
+    }
+
+    [Fact]
     public async Task Return_400_on_insert_is_plain_error()
     {
         var bucket = await f.CreateBucketAsync();
