@@ -70,6 +70,10 @@ namespace GcsMedia.Cmdlets
             return connection;
         }
 
+        /// <summary>A key for grouping by endpoint: the normalised root, or "" for the command line / environment one.</summary>
+        internal static string EndpointKey(Uri? endpoint)
+            => endpoint == null ? string.Empty : endpoint.IsAbsoluteUri ? new StorageUrls(endpoint).Root : endpoint.OriginalString;
+
         /// <summary>The endpoint root to report in output objects.</summary>
         internal static string EndpointOf(GcsConnection connection) => connection.Urls.Root;
 

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Cmdlets.Commands
+{
+    /// <summary>
+    /// Stop-GcsMpu: aborts multipart uploads (DELETE /bucket/object?uploadId=…), discarding their parts. Takes upload
+    /// objects (New-GcsMpu, Get-GcsMpu, imported) or parts by property name, or -Uri/-Bucket/-ObjectName with
+    /// -UploadId. Each upload is aborted once per call, however many of its parts arrive. -PassThru outputs the
+    /// aborted upload.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Stop, "GcsMpu", SupportsShouldProcess = true)]
+    [OutputType(typeof(MpuUpload))]
+    public sealed class StopGcsMpu : MpuCmdlet
+    {
+        private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Bucket { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "Key")]
+        [ValidateNotNullOrEmpty]
+        public string? ObjectName { get; set; }
+
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Uri { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string UploadId { get; set; } = string.Empty;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            GcsObjectRef target;
+            try
+            {
+                target = MpuSupport.ResolveTarget(Uri, Bucket, ObjectName);
+                MpuSupport.RequireUploadId(UploadId);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), ex.ParamName ?? "Uri", Uri ?? Bucket));
+                return;
+            }
+
+            if (!_done.Add($"{EndpointKey(Endpoint)}|{target}|{UploadId}"))
+            {
+                return;
+            }
+
+            if (!ShouldProcess(target.ToString(), $"Abort the multipart upload {UploadId} and delete its parts"))
+            {
+                return;
+            }
+
+            GcsConnection connection = ConnectionFor(Endpoint);
+            string uploadId = UploadId;
+            try
+            {
+                RunAsync((pipeline, token) => AbortAsync(pipeline, connection, target, uploadId, token));
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WriteError(GcsErrors.FromException(ex, target.ToString()));
+            }
+        }
+
+        private async Task AbortAsync(AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string uploadId, CancellationToken token)
+        {
+            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
+            {
+                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+            };
+            await container.CancelAsync(token).ConfigureAwait(false);
+            pipeline.WriteVerbose($"Aborted the multipart upload of {target}; its parts are deleted.");
+            if (PassThru)
+            {
+                pipeline.WriteObject(new MpuUpload
+                {
+                    Bucket = target.Bucket,
+                    ObjectName = target.Name,
+                    UploadId = uploadId,
+                    Endpoint = EndpointOf(connection),
+                });
+            }
+        }
+    }
+}
