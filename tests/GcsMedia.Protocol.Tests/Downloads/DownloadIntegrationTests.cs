@@ -234,6 +234,38 @@ public sealed class DownloadIntegrationTests(EmulatorFixture fixture)
         Assert.False(download.ChecksumVerified);
     }
 
+    [Theory]
+    [InlineData("Download")]
+    [InlineData("Chunked256K")]
+    [InlineData("RawChunked1M")]
+    public async Task RangeEndPastTheObject_StopsAtTheLastByte(string kind)
+    {
+        byte[] data = EmulatorFixture.RandomBytes(K256 + 77, seed: 12);
+        (string bucket, string name, _) = await ArrangeAsync(data, "endpast");
+        GcsTransport transport = Transport(out RecordingHandler recorder);
+        var destination = new MemoryStream();
+        if (IsChunked(kind))
+        {
+            ChunkedDownload chunked = kind.StartsWith("Raw")
+                ? new RawChunkedDownload(Url(bucket, name), ChunkSize(kind), destination, start: 10, end: 10 * MiB)
+                : new ChunkedDownload(Url(bucket, name), ChunkSize(kind), destination, start: 10, end: 10 * MiB);
+            await chunked.ConsumeAllAsync(transport.Client);
+            Assert.Equal(data.Length, chunked.TotalBytes);
+            Assert.Equal(data.Length - 10, chunked.BytesDownloaded);
+        }
+        else
+        {
+            var download = new Download(Url(bucket, name), destination, start: 10, end: 10 * MiB) { RetryStrategy = NoSleep() };
+            DownloadResult result = await download.ConsumeAsync(transport.Client);
+            Assert.Equal(206, result.StatusCode);
+            Assert.Equal($"bytes 10-{data.Length - 1}/{data.Length}", result.ContentRange);
+        }
+
+        Assert.Equal(data.AsSpan(10).ToArray(), destination.ToArray());
+        Assert.All(recorder.Statuses, s => Assert.Equal(206, s));
+        Assert.Equal(ChunkCount(kind, data.Length - 10), recorder.Statuses.Count);
+    }
+
     // ---------------------------------------------------------------- generations and missing objects
 
     [Fact]
@@ -556,6 +588,153 @@ public sealed class DownloadIntegrationTests(EmulatorFixture fixture)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal(2, recorder.Urls.Count);
         Assert.True(await fixture.RetryTestCompletedAsync(id));
+    }
+
+    [Theory]
+    [InlineData("Download")]
+    [InlineData("RawDownload")]
+    [InlineData("Chunked256K")]
+    [InlineData("RawChunked256K")]
+    public async Task GzipObject_BrokenStreamAfter256K_ResumesAndValidates(string kind)
+    {
+        byte[] original = EmulatorFixture.RandomBytes(900_000, seed: 61);
+        byte[] gzip = Gzip(original);
+        (string bucket, string name, JObject stored) = await ArrangeGzipAsync(gzip);
+        string id = await fixture.CreateRetryTestAsync(GetMethod, "return-broken-stream-after-256K");
+        var retries = new List<RetryEvent>();
+        var destination = new MemoryStream();
+        Outcome outcome = await RunAsync(kind, Url(bucket, name), destination, ChecksumType.Crc32c, RetryHeaders(id), retries: retries);
+        Assert.Equal(kind.StartsWith("Raw") ? gzip : original, destination.ToArray());
+        Assert.True(outcome.ChecksumVerified);
+        Assert.Equal((string)stored["crc32c"]!, outcome.Actual);
+        Assert.Single(retries);
+        Assert.True(await fixture.RetryTestCompletedAsync(id));
+    }
+
+    [Theory]
+    [InlineData(1000L, 600_000L)]
+    [InlineData(300_000L, null)]
+    [InlineData(-700_000L, null)]
+    [InlineData(null, 500_000L)]
+    public async Task RangedDownload_BrokenStream_ResumesWithinTheRange(long? start, long? end)
+    {
+        byte[] data = EmulatorFixture.RandomBytes(MiB, seed: 71);
+        (string bucket, string name, _) = await ArrangeAsync(data, "rangeresume");
+        string id = await fixture.CreateRetryTestAsync(GetMethod, "return-broken-stream-after-256K");
+        GcsTransport transport = Transport(out RecordingHandler recorder);
+        var destination = new MemoryStream();
+        var download = new Download(Url(bucket, name), destination, start, end, RetryHeaders(id)) { RetryStrategy = NoSleep() };
+        DownloadResult result = await download.ConsumeAsync(transport.Client);
+
+        long first = start.HasValue ? (start.Value < 0 ? data.Length + start.Value : start.Value) : 0;
+        long last = end ?? data.Length - 1;
+        Assert.Equal(data.AsSpan((int)first, (int)(last - first + 1)).ToArray(), destination.ToArray());
+        Assert.Equal(1, result.Retries);
+        Assert.Equal(2, recorder.Ranges.Count);
+        Assert.Matches($@"^bytes=\d+-{last}$", recorder.Ranges[1]);
+        Assert.Equal(last - first + 1, result.BytesDownloaded);
+        Assert.True(await fixture.RetryTestCompletedAsync(id));
+    }
+
+    [Fact]
+    public async Task Download_TooManyFailures_RaisesTheLastError()
+    {
+        byte[] data = EmulatorFixture.RandomBytes(1000, seed: 81);
+        (string bucket, string name, _) = await ArrangeAsync(data, "exhaust");
+        string id = await fixture.CreateRetryTestAsync(GetMethod, Enumerable.Repeat("return-503", 6).Append("return-500").ToArray());
+        GcsTransport transport = Transport(out RecordingHandler recorder);
+        var download = new Download(Url(bucket, name), new MemoryStream(), headers: RetryHeaders(id)) { RetryStrategy = NoSleep() };
+        var error = await Assert.ThrowsAsync<InvalidResponseException>(() => download.ConsumeAsync(transport.Client));
+        Assert.Equal(503, error.StatusCode); // maxRetries 5: six attempts, all 503
+        Assert.Equal(Enumerable.Repeat(503, 6), recorder.Statuses);
+        Assert.False(await fixture.RetryTestCompletedAsync(id));
+    }
+
+    [Fact]
+    public async Task Download_CallerCancellationDuringAStall_IsNotRetried()
+    {
+        byte[] data = EmulatorFixture.RandomBytes(512 * 1024, seed: 91);
+        (string bucket, string name, _) = await ArrangeAsync(data, "cancel");
+        string id = await fixture.CreateRetryTestAsync(GetMethod, "stall-for-3s-after-128K");
+        GcsTransport transport = Transport(out RecordingHandler recorder);
+        var download = new Download(Url(bucket, name), new MemoryStream(), headers: RetryHeaders(id)) { RetryStrategy = NoSleep() };
+        var retries = new List<RetryEvent>();
+        download.OnRetry = retries.Add;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download.ConsumeAsync(transport.Client, cts.Token));
+        Assert.Empty(retries);
+        Assert.Single(recorder.Urls);
+    }
+
+    [Fact]
+    public async Task ChunkedDownload_StalledChunk_TimesOutAndRetriesTheSameRange()
+    {
+        byte[] data = EmulatorFixture.RandomBytes(2 * K256, seed: 52);
+        (string bucket, string name, _) = await ArrangeAsync(data, "chunkstall");
+        string id = await fixture.CreateRetryTestAsync(GetMethod, "stall-for-3s-after-128K");
+        GcsTransport transport = Transport(out RecordingHandler recorder, readTimeout: TimeSpan.FromSeconds(1));
+        var destination = new MemoryStream();
+        var download = new ChunkedDownload(Url(bucket, name), K256, destination, headers: RetryHeaders(id)) { RetryStrategy = NoSleep() };
+        var retries = new List<RetryEvent>();
+        download.OnRetry = retries.Add;
+        await download.ConsumeAllAsync(transport.Client);
+        Assert.Equal(data, destination.ToArray());
+        Assert.True(download.ChecksumVerified);
+        Assert.Single(retries);
+        Assert.IsType<TimeoutException>(retries[0].Error);
+        Assert.Equal(new[] { "bytes=0-262143", "bytes=0-262143", "bytes=262144-524287" }, recorder.Ranges);
+    }
+
+    [Fact]
+    public async Task Download_AwkwardObjectName_ResumesAndReportsProgress()
+    {
+        string bucket = await fixture.CreateBucketAsync("dl-name");
+        const string name = "dir/sub dir/\u00fcn\u00efc\u00f8d\u00e9+file#1?.bin";
+        byte[] data = EmulatorFixture.RandomBytes(700_000, seed: 101);
+        await fixture.PutObjectAsync(bucket, name, data);
+        string id = await fixture.CreateRetryTestAsync(GetMethod, "return-broken-stream-after-256K");
+        GcsTransport transport = Transport(out RecordingHandler recorder);
+        var destination = new MemoryStream();
+        var progress = new List<long>();
+        var download = new Download(Url(bucket, name), destination, headers: RetryHeaders(id))
+        {
+            RetryStrategy = NoSleep(),
+            ProgressCallback = progress.Add,
+        };
+        DownloadResult result = await download.ConsumeAsync(transport.Client);
+        Assert.Equal(data, destination.ToArray());
+        Assert.True(result.ChecksumVerified);
+        Assert.Equal(data.Length, progress[^1]);
+        Assert.Equal(progress.OrderBy(p => p), progress);
+        Assert.Equal(2, recorder.Urls.Count);
+        Assert.StartsWith(recorder.Urls[0].Split('?')[0], recorder.Urls[1]);
+    }
+
+    [Fact]
+    public async Task Download_SeekableDestinationWithExistingContent_AppendsAtPosition()
+    {
+        byte[] data = EmulatorFixture.RandomBytes(400_000, seed: 111);
+        (string bucket, string name, _) = await ArrangeAsync(data, "append");
+        string id = await fixture.CreateRetryTestAsync(GetMethod, "return-broken-stream", "return-broken-stream-after-256K");
+        string path = Path.Combine(Path.GetTempPath(), $"gcsmedia-dl-{Guid.NewGuid():N}.bin");
+        try
+        {
+            byte[] prefix = Encoding.ASCII.GetBytes("HEADER--");
+            await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite))
+            {
+                await file.WriteAsync(prefix);
+                var download = new Download(Url(bucket, name), file, headers: RetryHeaders(id)) { RetryStrategy = NoSleep() };
+                DownloadResult result = await download.ConsumeAsync(DefaultTransport().Client);
+                Assert.True(result.ChecksumVerified);
+                Assert.Equal(2, result.Retries);
+            }
+
+            Assert.Equal(prefix.Concat(data).ToArray(), await File.ReadAllBytesAsync(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private async Task AssertSurvivesAsync(string kind, int size, int expectedRetries, params string[] instructions)
