@@ -36,7 +36,7 @@ namespace GcsMedia.Protocol
         public static DataCorruptionException ForDownload(ChecksumType type, string expected, string actual, long bytesRead, string? objectName)
             => new DataCorruptionException(
                 $"Checksum mismatch while downloading {objectName ?? "the object"}: the server reported {MediaHasher.HeaderName(type)} {expected}, " +
-                $"the received bytes hash to {actual}. The download read {bytesRead} bytes of data. Nothing was kept; retry the download.",
+                $"the received bytes hash to {actual}. The download read {bytesRead} bytes of data; do not use them. Download the object again.",
                 type, expected, actual, bytesRead, objectName);
 
         public static DataCorruptionException ForUpload(ChecksumType type, string expected, string actual, long bytesSent, string? objectName)
