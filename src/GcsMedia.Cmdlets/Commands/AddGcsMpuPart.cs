@@ -27,7 +27,7 @@ namespace GcsMedia.Cmdlets.Commands
         private const long DefaultPartSize = 32L * 1024 * 1024;
 
         [Parameter(Mandatory = true, Position = 0)]
-        [Alias("FullName", "File", "LiteralPath")]
+        [Alias("FullName", "File")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = string.Empty;
 
