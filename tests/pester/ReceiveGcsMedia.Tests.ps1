@@ -141,7 +141,7 @@ Describe 'Receive-GcsMedia' {
             }).AddArgument($ModuleManifest).AddArgument($Emulator).AddArgument("gs://$bucket/big.bin").AddArgument($out).AddArgument($id)
         $async = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        while (-not ((Test-Path "$out.partial") -and (Get-Item "$out.partial").Length -ge 1MB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        while (-not ((Test-Path "$out.partial") -and (Get-Item "$out.partial").Length -ge 512KB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $ps.Stop()
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 3
@@ -177,7 +177,7 @@ Describe 'Receive-GcsMedia' {
             }).AddArgument($ModuleManifest).AddArgument($Emulator).AddArgument("gs://$bucket/$name").AddArgument($out).AddArgument($id)
         $null = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        while (-not ((Test-Path "$out.partial") -and (Get-Item "$out.partial").Length -ge 512KB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        while (-not ((Test-Path "$out.partial") -and (Get-Item "$out.partial").Length -ge 256KB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         $ps.Stop(); $ps.Dispose()
         Test-Path "$out.partial" | Should -BeTrue
 
