@@ -34,20 +34,25 @@ BeforeAll {
     }
 
     # Runs a script in a fresh runspace and fails (instead of hanging on retries) when it takes longer than the limit.
-    function Invoke-WithTimeout([scriptblock] $Script, [int] $Seconds = 60) {
+    function Invoke-WithTimeout([scriptblock] $Script, [int] $Seconds = 60, $InputObject, [object[]] $Arguments = @()) {
         $shell = [powershell]::Create()
         try {
             $null = $shell.AddScript("Import-Module '$ModuleManifest'").Invoke()
             $shell.Commands.Clear()
             $null = $shell.AddScript($Script.ToString())
-            $async = $shell.BeginInvoke()
+            foreach ($a in $Arguments) { $null = $shell.AddArgument($a) }
+            $in = [System.Management.Automation.PSDataCollection[object]]::new()
+            if ($PSBoundParameters.ContainsKey('InputObject')) { $in.Add($InputObject) }
+            $in.Complete()
+            $out = [System.Management.Automation.PSDataCollection[object]]::new()
+            $async = $shell.BeginInvoke($in, $out)
             if (-not $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($Seconds))) {
                 $shell.Stop()
                 throw "The script did not finish within $Seconds s."
             }
-            $output = $shell.EndInvoke($async)
+            $shell.EndInvoke($async)
             if ($shell.Streams.Error.Count) { throw $shell.Streams.Error[0] }
-            $output
+            $out
         }
         finally { $shell.Dispose() }
     }
@@ -160,6 +165,18 @@ Describe 'New-GcsMpu | Add-GcsMpuPart | Complete-GcsMpu' {
         finally { $env:STORAGE_EMULATOR_HOST = $saved }
         $object.Size | Should -Be 12MB
         $object.Crc32c | Should -Be (Get-TestCrc32c $big.FullName)
+    }
+
+    It 'never sends -AccessToken credentials to an endpoint that only came from pipeline data' {
+        $foreign = [pscustomobject]@{ Bucket = $bucket; ObjectName = 'foreign.bin'; UploadId = 'some-id'; Endpoint = 'https://elsewhere.invalid' }
+        $saved = $env:STORAGE_EMULATOR_HOST
+        try {
+            Remove-Item Env:STORAGE_EMULATOR_HOST
+            $err = { Invoke-WithTimeout { $input | Add-GcsMpuPart -Path $args[0] -PartSize 5MB -AccessToken 'not-a-real-token' } -InputObject $foreign -Arguments $big.FullName -Seconds 30 } |
+                Should -Throw -PassThru -ExpectedMessage '*differs from this command''s endpoint*'
+        }
+        finally { $env:STORAGE_EMULATOR_HOST = $saved }
+        $err.Exception.Message | Should -Not -BeLike '*not-a-real-token*'
     }
 
     It 'keeps the parts of separate uploads apart when they share one Complete-GcsMpu' {

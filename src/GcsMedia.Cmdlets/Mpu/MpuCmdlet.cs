@@ -8,7 +8,8 @@ namespace GcsMedia.Cmdlets
     /// <summary>
     /// Base for the MPU cmdlets that take an upload (or its parts) from the pipeline: -Endpoint also binds by
     /// property name, so an upload object made against one endpoint (an emulator, GCS) is continued against the
-    /// same one, even in another process. The connection built by <see cref="GcsCmdlet"/> in BeginProcessing (from
+    /// same one, even in another process. With -AccessToken or -KeyFile, a piped endpoint other than the command's
+    /// own is refused: credentials are never sent to a host that only came from pipeline data. The connection built by <see cref="GcsCmdlet"/> in BeginProcessing (from
     /// -Endpoint or STORAGE_EMULATOR_HOST, with -AccessToken/-KeyFile/-Headers/-EncryptionKey) serves every record
     /// on that endpoint; a record naming another endpoint gets its own connection, built the same way, once.
     /// </summary>
@@ -51,6 +52,19 @@ namespace GcsMedia.Cmdlets
             if (_connections.TryGetValue(root, out GcsConnection? existing))
             {
                 return existing;
+            }
+
+            if (AccessToken != null || KeyFile != null)
+            {
+                // Credentials go only to an endpoint the user named (-Endpoint, STORAGE_EMULATOR_HOST, the default), never to
+                // one that arrived with pipeline data (an imported upload object could name any host).
+                ThrowTerminatingError(GcsErrors.Create(
+                    new ArgumentException($"The piped Endpoint '{root}' differs from this command's endpoint '{initial.Urls.Root}'.", "Endpoint"),
+                    "EndpointMismatch",
+                    ErrorCategory.SecurityError,
+                    root,
+                    $"The upload's Endpoint '{root}' differs from this command's endpoint '{initial.Urls.Root}', and -AccessToken/-KeyFile credentials are sent only to an endpoint given on the command line. " +
+                    $"If you trust it, add -Endpoint {root} to the command."));
             }
 
             // GcsCmdlet builds its connection from the current parameter values; Endpoint now holds this record's.
