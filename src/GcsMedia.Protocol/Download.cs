@@ -337,6 +337,13 @@ namespace GcsMedia.Protocol
             {
                 // A 200 without Content-Range carries the object from byte 0 (Range ignored, e.g. transcoding).
                 TotalBytes = contentLength ?? (transcoding ? null : _storedContentLength);
+                if (contentLength.HasValue && _storedContentLength.HasValue && contentLength.Value < _storedContentLength.Value
+                    && !IsGzip(contentEncoding))
+                {
+                    // A whole-object 200 shorter than the stored object is a truncated body, not the object: expect
+                    // every stored byte, so the short body is resumed instead of silently accepted.
+                    TotalBytes = _storedContentLength;
+                }
                 if (Start.HasValue && Start.Value < 0)
                 {
                     _firstByte = TotalBytes.HasValue ? Math.Max(0, TotalBytes.Value + Start.Value) : 0;

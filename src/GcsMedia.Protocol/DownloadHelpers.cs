@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -202,7 +203,13 @@ namespace GcsMedia.Protocol
         {
             string value = RequireHeader(response, "content-range", onFailure, objectName);
             Match match = StrictContentRange.Match(value);
-            if (!match.Success)
+            long start = 0, end = 0, total = 0;
+            if (!match.Success
+                || !TryParseNumber(match.Groups[1].Value, out start)
+                || !TryParseNumber(match.Groups[2].Value, out end)
+                || !TryParseNumber(match.Groups[3].Value, out total)
+                || end < start
+                || end >= total)
             {
                 onFailure?.Invoke();
                 throw new InvalidResponseException(
@@ -212,7 +219,7 @@ namespace GcsMedia.Protocol
                     objectName: objectName);
             }
 
-            return (long.Parse(match.Groups[1].Value), long.Parse(match.Groups[2].Value), long.Parse(match.Groups[3].Value));
+            return (start, end, total);
         }
 
         /// <summary>
@@ -235,11 +242,28 @@ namespace GcsMedia.Protocol
                 return false;
             }
 
-            start = long.Parse(match.Groups[1].Value);
-            end = long.Parse(match.Groups[2].Value);
-            total = match.Groups[3].Value == "*" ? (long?)null : long.Parse(match.Groups[3].Value);
-            return true;
+            if (!TryParseNumber(match.Groups[1].Value, out start) || !long.TryParse(match.Groups[2].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out end))
+            {
+                return false; // too large for a long
+            }
+
+            if (match.Groups[3].Value != "*")
+            {
+                if (!TryParseNumber(match.Groups[3].Value, out long parsedTotal))
+                {
+                    return false;
+                }
+
+                total = parsedTotal;
+            }
+
+            // Consistent ranges only: start <= end < total. The one exception is an empty object's "bytes 0--1/0".
+            bool empty = start == 0 && end == -1 && (total == null || total == 0);
+            return empty || (end >= start && (total == null || end < total.Value));
         }
+
+        private static bool TryParseNumber(string digits, out long value)
+            => long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
         /// <summary>The seed's <c>_check_for_zero_content_range</c>: 416 with content-range exactly <c>bytes */0</c> (an empty object).</summary>
         public static bool IsZeroContentRange(HttpResponseMessage response, string? objectName = null)

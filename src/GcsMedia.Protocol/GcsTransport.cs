@@ -216,8 +216,40 @@ namespace GcsMedia.Protocol
             }
             else
             {
-                // Uploads: sending the body may legitimately take longer than the read timeout.
-                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                // Uploads: sending the body may legitimately take longer than the read timeout, so the clock starts
+                // only once the body has been sent: then the response headers must come within the timeout.
+                var bodySent = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (request.Content.Headers.ContentLength == 0)
+                {
+                    bodySent.TrySetResult(true); // nothing to send: the handler may never ask for the body
+                }
+
+                request.Content = new BodySentContent(request.Content, bodySent);
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                _ = bodySent.Task.ContinueWith(
+                    _ =>
+                    {
+                        try
+                        {
+                            cts.CancelAfter(_timeout);
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                try
+                {
+                    response = await base.SendAsync(request, cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodySent.Task.IsCompleted)
+                {
+                    throw new TimeoutException(
+                        $"No response from {request.RequestUri?.GetLeftPart(UriPartial.Authority)} within {_timeout.TotalSeconds:0.#} s after the request body was sent.",
+                        ex);
+                }
             }
 
             if (response.Content != null)
@@ -226,6 +258,46 @@ namespace GcsMedia.Protocol
             }
 
             return response;
+        }
+
+        /// <summary>Wraps a request body and signals once it has been written to the connection.</summary>
+        private sealed class BodySentContent : HttpContent
+        {
+            private readonly HttpContent _inner;
+            private readonly TaskCompletionSource<bool> _sent;
+
+            public BodySentContent(HttpContent inner, TaskCompletionSource<bool> sent)
+            {
+                _inner = inner;
+                _sent = sent;
+                foreach (var header in inner.Headers)
+                {
+                    Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+
+            protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+            {
+                await _inner.CopyToAsync(stream).ConfigureAwait(false);
+                _sent.TrySetResult(true);
+            }
+
+            protected override bool TryComputeLength(out long length)
+            {
+                long? inner = _inner.Headers.ContentLength;
+                length = inner ?? 0;
+                return inner.HasValue;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
         }
 
         private sealed class TimeoutContent : HttpContent

@@ -41,6 +41,10 @@ namespace GcsMedia.Protocol
         private long _chunkStart;
         private int _chunkLength;
         private byte[]? _initiateBody;
+        private int _chunksWithoutProgress;
+
+        /// <summary>How many chunks in a row may be answered 308 without the server keeping a new byte before the upload fails.</summary>
+        private const int MaxChunksWithoutProgress = 5;
 
         public ResumableUpload(
             HttpClient client,
@@ -195,7 +199,18 @@ namespace GcsMedia.Protocol
                 throw UploadHttp.MissingHeader(response, "location", ObjectName);
             }
 
-            ResumableUrl = new Uri(new Uri(UploadUrl), location);
+            if (!Uri.TryCreate(new Uri(UploadUrl), location, out Uri? session)
+                || (session.Scheme != Uri.UriSchemeHttps && session.Scheme != Uri.UriSchemeHttp))
+            {
+                // The value is a bearer capability: never echo it.
+                throw new InvalidResponseException(
+                    $"The response that opened the upload session for {Describe} has a 'location' header that is not an http(s) URL.",
+                    status,
+                    responseHeaders: UploadHttp.SafeHeaders(response),
+                    objectName: ObjectName);
+            }
+
+            ResumableUrl = session;
         }
 
         /// <summary>Opens the session (retried on transient failures). The stream must be at position 0.</summary>
@@ -373,6 +388,19 @@ namespace GcsMedia.Protocol
                 Invalid = true;
                 throw new InvalidResponseException(
                     $"The server reports {kept} bytes of {Describe} persisted, but only {sentEnd} were sent.",
+                    status, ChunkOk, UploadHttp.SafeHeaders(response), objectName: ObjectName);
+            }
+
+            if (kept > _chunkStart || (_chunkLength == 0 && kept == sentEnd))
+            {
+                _chunksWithoutProgress = 0;
+            }
+            else if (++_chunksWithoutProgress > MaxChunksWithoutProgress)
+            {
+                Invalid = true;
+                throw new InvalidResponseException(
+                    $"The server made no progress on {Describe}: {_chunksWithoutProgress} chunks in a row were answered 308 " +
+                    $"without keeping any new byte (it holds {kept} bytes).",
                     status, ChunkOk, UploadHttp.SafeHeaders(response), objectName: ObjectName);
             }
 
@@ -671,7 +699,16 @@ namespace GcsMedia.Protocol
                     objectName: ObjectName);
             }
 
-            return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + 1;
+            if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long last) || last == long.MaxValue)
+            {
+                throw new InvalidResponseException(
+                    $"Unexpected \"range\" header '{range}' in the response for {Describe}: the offset is out of range.",
+                    (int)response.StatusCode,
+                    responseHeaders: UploadHttp.SafeHeaders(response),
+                    objectName: ObjectName);
+            }
+
+            return last + 1;
         }
 
         private void RewindTo(long offset)
@@ -713,6 +750,17 @@ namespace GcsMedia.Protocol
             Invalid = false;
             body ??= await UploadHttp.ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             ObjectResource = ObjectResource.TryParse(body, out ObjectResource? resource) ? resource : null;
+            if (ObjectResource == null && LooksLikeJson(response, body))
+            {
+                throw new InvalidResponseException(
+                    $"The final response for {Describe} (status {(int)response.StatusCode}) is not a valid JSON object resource " +
+                    $"(truncated or malformed, {body.Length} characters); the upload's result cannot be read or validated.",
+                    (int)response.StatusCode,
+                    responseHeaders: UploadHttp.SafeHeaders(response),
+                    bodyExcerpt: body,
+                    objectName: ObjectName);
+            }
+
             if (ObjectResource?.Uri != null)
             {
                 ObjectName = ObjectResource.Uri;
@@ -764,6 +812,20 @@ namespace GcsMedia.Protocol
             {
                 throw DataCorruptionException.ForUpload(ChecksumType, expected, actual, BytesUploaded, ObjectName);
             }
+        }
+
+        private static bool LooksLikeJson(HttpResponseMessage response, string body)
+        {
+            if (string.IsNullOrWhiteSpace(body))
+            {
+                return false;
+            }
+
+            string trimmed = body.TrimStart();
+            string? mediaType = response.Content?.Headers.ContentType?.MediaType;
+            return trimmed.StartsWith("{", StringComparison.Ordinal)
+                || trimmed.StartsWith("[", StringComparison.Ordinal)
+                || (mediaType != null && mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0);
         }
 
         private void ReleaseBuffer()

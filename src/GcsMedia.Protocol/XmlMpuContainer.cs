@@ -214,6 +214,13 @@ namespace GcsMedia.Protocol
                     (int)response.StatusCode, Ok, UploadHttp.SafeHeaders(response), body, ObjectName);
             }
 
+            if (root == null && !string.IsNullOrWhiteSpace(body))
+            {
+                throw new InvalidResponseException(
+                    $"The answer to completing the multipart upload of {Describe} is not XML, so whether the object was assembled is unknown.",
+                    (int)response.StatusCode, Ok, UploadHttp.SafeHeaders(response), body, ObjectName);
+            }
+
             Finished = true;
             ETag = root == null ? null : XmlMpuXml.Child(root, "ETag");
         }

@@ -68,7 +68,8 @@ namespace GcsMedia.Protocol
 
             try
             {
-                return XDocument.Parse(body).Root;
+                // Leading whitespace before the declaration (a server keeping a slow Complete alive) is not well-formed XML.
+                return XDocument.Parse(body.TrimStart()).Root;
             }
             catch (System.Xml.XmlException)
             {
