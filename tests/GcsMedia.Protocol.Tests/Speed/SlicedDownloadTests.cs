@@ -195,6 +195,45 @@ public sealed class SlicedDownloadTests(EmulatorFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task AGzipEncodedObjectIsDownloadedAsOneDecodedStream()
+    {
+        // Random bytes do not compress: the stored gzip is over 2 MiB, i.e. more than two slices if it were sliced.
+        byte[] original = EmulatorFixture.RandomBytes((2 * MiB) + 100, 27);
+        var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(original);
+        }
+
+        byte[] stored = compressed.ToArray();
+        string bucket = await fixture.CreateBucketAsync("sliced-gz");
+        var obj = new GcsObjectRef(bucket, "logs/archive.txt");
+        const string boundary = "gcsmedia-sliced-boundary";
+        var body = new MemoryStream();
+        void Text(string text) => body.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        var metadata = new JObject { ["name"] = obj.Name, ["contentEncoding"] = "gzip", ["contentType"] = "text/plain" };
+        Text($"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{metadata.ToString(Newtonsoft.Json.Formatting.None)}\r\n");
+        Text($"--{boundary}\r\nContent-Type: text/plain\r\n\r\n");
+        body.Write(stored);
+        Text($"\r\n--{boundary}--\r\n");
+        using var content = new ByteArrayContent(body.ToArray());
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/related; boundary={boundary}");
+        using (HttpResponseMessage response = await fixture.Http.PostAsync(fixture.Urls.Upload(bucket, "multipart"), content))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var download = new SlicedDownload(fixture.Urls, obj, _path) { SliceSize = MiB, ThrottleLimit = 4, RetryStrategy = NoWaitRetry() };
+        SlicedDownloadResult result = await download.ConsumeAsync(fixture.Http);
+
+        Assert.Equal(original, await File.ReadAllBytesAsync(_path));
+        Assert.Equal(1, result.Slices);
+        Assert.True(result.ChecksumVerified);
+        Assert.Equal(stored.Length, result.BytesDownloaded);
+        Assert.Equal(original.Length, result.BytesWritten);
+    }
+
+    [Fact]
     public void SlicesCoverTheObjectContiguously()
     {
         IReadOnlyList<SliceRange> slices = SlicedDownload.PlanSlices((5L * MiB) + 3, MiB);
