@@ -8,7 +8,7 @@
     Description            = 'Moves large files to and from Google Cloud Storage: checksum-validated whole, ranged and chunked downloads; simple, multipart and resumable uploads that can be finished from a new process; the XML multipart upload API. Works with the bundled emulator; never needs gcloud.'
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
-    FormatsToProcess       = @('GcsMedia.Format.ps1xml')
+    FormatsToProcess       = @('GcsMedia.Format.ps1xml', 'GcsMedia.Mpu.Format.ps1xml')
     CmdletsToExport        = @(
         'Receive-GcsMedia'
         'Send-GcsMedia'
@@ -26,7 +26,6 @@
         PSData = @{
             Tags         = @('GCS', 'GoogleCloudStorage', 'Storage', 'Upload', 'Download', 'Resumable', 'Multipart', 'Crc32c', 'Cloud', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
-            ProjectUri   = 'https://github.com/gcsmedia/GcsMedia'
             ReleaseNotes = 'See CHANGELOG.md in the project repository.'
         }
     }

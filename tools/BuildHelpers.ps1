@@ -90,7 +90,8 @@ $result = Invoke-Pester -Configuration $config
     $scriptFile = Join-Path $ResultsDir 'run-pester.ps1'
     Set-Content -Path $scriptFile -Value $script
     $env:GCSMEDIA_MODULE_PATH = $ModuleOut
-    $pwsh = (Get-Process -Id $PID).Path
+    # Under 'dotnet pwsh' the process is dotnet itself; pwsh lives in $PSHOME.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     & $pwsh -NoProfile -NonInteractive -File $scriptFile -PesterPath $pesterPath -TestsPath (Join-Path $RepoRoot 'tests/pester') `
         -Summary $summary -NUnitXml (Join-Path $ResultsDir 'pester.xml')
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }

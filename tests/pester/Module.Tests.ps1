@@ -17,7 +17,7 @@ Describe 'The GcsMedia manifest' {
         $data = Import-PowerShellDataFile $ModuleManifest
         $data.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $data.PowerShellVersion | Should -Be '5.1'
-        $data.FormatsToProcess | Should -Be @('GcsMedia.Format.ps1xml')
+        $data.FormatsToProcess | Should -Be @('GcsMedia.Format.ps1xml', 'GcsMedia.Mpu.Format.ps1xml')
         $data.CmdletsToExport | Should -Contain 'Receive-GcsMedia'
         $data.CmdletsToExport | Should -Contain 'Send-GcsMedia'
         $data.CmdletsToExport | Should -Contain 'Resume-GcsUpload'
@@ -25,7 +25,6 @@ Describe 'The GcsMedia manifest' {
         $data.FunctionsToExport.Count | Should -Be 0
         $data.AliasesToExport.Count | Should -Be 0
         $data.VariablesToExport.Count | Should -Be 0
-        $data.PrivateData.PSData.ProjectUri | Should -Match '^https://'
         $data.PrivateData.PSData.LicenseUri | Should -Match '^https://'
         $data.PrivateData.PSData.Tags | Should -Contain 'GCS'
         $data.RequiredAssemblies | Should -BeNullOrEmpty
