@@ -4,7 +4,6 @@ using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
@@ -67,6 +66,28 @@ namespace GcsMedia.Cmdlets.Commands
         [Parameter(ParameterSetName = OneSet)]
         [SizeTransformation]
         public long? Length { get; set; }
+
+        /// <summary>
+        /// A bandwidth cap in bytes per second (e.g. 10MB), shared by all the parts this invocation uploads (every
+        /// record and file of the command); hashing a part before sending it is not counted.
+        /// </summary>
+        [Parameter]
+        [SizeTransformation]
+        public long? MaxBytesPerSecond { get; set; }
+
+        private BandwidthLimiter? _limiter;
+
+        protected override void BeginProcessing()
+        {
+            string? invalid = Bandwidth.Validate(MaxBytesPerSecond);
+            if (invalid != null)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(invalid, "MaxBytesPerSecond", MaxBytesPerSecond));
+            }
+
+            _limiter = Bandwidth.Create(MaxBytesPerSecond);
+            base.BeginProcessing();
+        }
 
         protected override void ProcessRecord()
         {
@@ -214,119 +235,22 @@ namespace GcsMedia.Cmdlets.Commands
             AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string file, long fileSize,
             IReadOnlyList<XmlMpuPlannedPart> plan, CancellationToken token)
         {
-            long totalBytes = plan.Sum(p => p.Length);
-            var parent = new TransferProgress(pipeline, $"Add-GcsMpuPart {target}", $"{file}: {plan.Count} part(s)", totalBytes);
-            long sent = 0;
-            var results = new MpuPart?[plan.Count];
-            Exception? firstError = null;
-            using (var failFast = CancellationTokenSource.CreateLinkedTokenSource(token))
-            using (var throttle = new SemaphoreSlim(ParameterSetName == AllSet ? ThrottleLimit : 1))
-            {
-                var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, UploadId);
-                string endpoint = EndpointOf(connection);
-
-                async Task RunPart(int index)
-                {
-                    XmlMpuPlannedPart planned = plan[index];
-                    await throttle.WaitAsync(failFast.Token).ConfigureAwait(false);
-                    try
-                    {
-                        results[index] = await UploadOneAsync(pipeline, container, target, file, endpoint, planned, plan.Count, parent, (delta) => parent.Report(Interlocked.Add(ref sent, delta)), failFast.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!(ex is OperationCanceledException && failFast.IsCancellationRequested))
-                    {
-                        // The first real failure stops the other parts: a file's parts are output all or none.
-                        Interlocked.CompareExchange(ref firstError, ex, null);
-                        try
-                        {
-                            failFast.Cancel();
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                        }
-
-                        throw;
-                    }
-                    finally
-                    {
-                        throttle.Release();
-                    }
-                }
-
-                var tasks = new List<Task>(plan.Count);
-                for (int i = 0; i < plan.Count; i++)
-                {
-                    int index = i;
-                    tasks.Add(Task.Run(() => RunPart(index)));
-                }
-
-                try
-                {
-                    await Task.WhenAll(tasks).ConfigureAwait(false);
-                }
-                catch
-                {
-                    // Reported below: the user's stop first, then the first part failure.
-                }
-                finally
-                {
-                    parent.Complete();
-                }
-            }
-
-            token.ThrowIfCancellationRequested();
-            if (firstError != null)
-            {
-                ExceptionDispatchInfo.Capture(firstError).Throw();
-            }
-
-            foreach (MpuPart? part in results)
+            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, UploadId);
+            MpuPart[] parts = await MpuPartUploader.UploadAsync(
+                pipeline,
+                container,
+                target,
+                UploadId,
+                EndpointOf(connection),
+                file,
+                plan,
+                ParameterSetName == AllSet ? ThrottleLimit : 1,
+                _limiter,
+                $"Add-GcsMpuPart {target}",
+                token).ConfigureAwait(false);
+            foreach (MpuPart part in parts)
             {
                 pipeline.WriteObject(part);
-            }
-        }
-
-        private async Task<MpuPart> UploadOneAsync(
-            AsyncPipeline pipeline, XmlMpuContainer container, GcsObjectRef target, string file, string endpoint,
-            XmlMpuPlannedPart planned, int count, TransferProgress parent, Action<long> addToParent, CancellationToken token)
-        {
-            var child = new TransferProgress(
-                pipeline, $"Part {planned.Number} of {count}", $"bytes {planned.Offset}-{Math.Max(planned.Offset, planned.End - 1)} of {file}",
-                planned.Length, parent.ActivityId);
-            long reported = 0;
-            void OnProgress(long bytes)
-            {
-                long delta = bytes - Interlocked.Exchange(ref reported, bytes);
-                addToParent(delta);
-                child.Report(bytes);
-            }
-
-            try
-            {
-                child.Report(0);
-                using (var source = new PartProgressStream(file, planned.Offset, planned.Length, OnProgress))
-                {
-                    XmlMpuPart part = container.CreatePart(source, planned.Offset, planned.End, planned.Number);
-                    part.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
-                    string etag = await part.UploadAsync(token).ConfigureAwait(false);
-                    OnProgress(planned.Length);
-                    pipeline.WriteVerbose($"Part {planned.Number} of {target} uploaded: bytes {planned.Offset}-{planned.End - 1}, crc32c {part.ChecksumValue}, ETag {etag}.");
-                    return new MpuPart
-                    {
-                        Bucket = target.Bucket,
-                        ObjectName = target.Name,
-                        UploadId = UploadId,
-                        PartNumber = planned.Number,
-                        ETag = etag,
-                        Size = planned.Length,
-                        Crc32c = part.ChecksumValue,
-                        Endpoint = endpoint,
-                    };
-                }
-            }
-            finally
-            {
-                child.Complete();
             }
         }
     }
