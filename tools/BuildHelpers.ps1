@@ -19,7 +19,7 @@ function Get-NuGetPackagesRoot {
 function Get-PesterModulePath {
     param([Parameter(Mandatory)][string] $RepoRoot)
     $project = Join-Path $RepoRoot 'tools/PesterRestore.csproj'
-    Invoke-Native dotnet restore $project --nologo '--verbosity:quiet'
+    Invoke-Native dotnet restore $project --nologo '--verbosity:quiet' | Out-Host
     $version = ([xml](Get-Content $project -Raw)).Project.ItemGroup.PackageDownload.Version.Trim('[', ']')
     $path = Join-Path (Get-NuGetPackagesRoot) "pester/$version/tools/Pester.psd1"
     if (-not (Test-Path $path)) { throw "Pester $version was restored but $path is missing." }
@@ -93,7 +93,7 @@ $result = Invoke-Pester -Configuration $config
     # Under 'dotnet pwsh' the process is dotnet itself; pwsh lives in $PSHOME.
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     & $pwsh -NoProfile -NonInteractive -File $scriptFile -PesterPath $pesterPath -TestsPath (Join-Path $RepoRoot 'tests/pester') `
-        -Summary $summary -NUnitXml (Join-Path $ResultsDir 'pester.xml')
+        -Summary $summary -NUnitXml (Join-Path $ResultsDir 'pester.xml') | Out-Host
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $counts = Get-Content $summary -Raw | ConvertFrom-Json
     [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
