@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
+using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
@@ -63,6 +65,55 @@ namespace GcsMedia.Cmdlets.Commands
 
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>
+        /// Most byte ranges downloaded at once. 1 (the default) is one stream; above 1 a whole download of an object
+        /// larger than -SliceSize is split into slices written in parallel into the .partial file.
+        /// </summary>
+        [Parameter]
+        [Alias("ConcurrentTaskCount")]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        /// <summary>Bytes per slice of a sliced download (at least 1MB; default 32MB).</summary>
+        [Parameter]
+        [SizeTransformation]
+        public long SliceSize { get; set; } = SlicedDownload.DefaultSliceSize;
+
+        /// <summary>A bandwidth cap in bytes per second (e.g. 10MB), shared by all slices of this invocation.</summary>
+        [Parameter]
+        [SizeTransformation]
+        public long? MaxBytesPerSecond { get; set; }
+
+        private BandwidthLimiter? _limiter;
+
+        protected override void BeginProcessing()
+        {
+            string? invalid = Bandwidth.Validate(MaxBytesPerSecond);
+            if (invalid != null)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(invalid, "MaxBytesPerSecond", MaxBytesPerSecond));
+            }
+
+            if (SliceSize < SlicedDownload.MinimumSliceSize)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    $"-SliceSize {SliceSize} is too small. A slice is at least 1MB (1048576 bytes); the default is 32MB.", "SliceSize", SliceSize));
+            }
+
+            if (ThrottleLimit > 1 && (Start.HasValue || End.HasValue || ChunkSize.HasValue))
+            {
+                string given = string.Join(", ", new[] { Start.HasValue ? "-Start" : null, End.HasValue ? "-End" : null, ChunkSize.HasValue ? "-ChunkSize" : null }.Where(x => x != null));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    $"-ThrottleLimit {ThrottleLimit} (a sliced download) downloads the whole object in parallel ranges, so it cannot be combined with {given}. " +
+                    "Remove -ThrottleLimit for a ranged or chunked download, or remove " + given + " to download the whole object in slices.",
+                    "ThrottleLimit",
+                    ThrottleLimit));
+            }
+
+            _limiter = Bandwidth.Create(MaxBytesPerSecond);
+            base.BeginProcessing();
+        }
 
         protected override void ProcessRecord()
         {
@@ -184,6 +235,33 @@ namespace GcsMedia.Cmdlets.Commands
                 PartialDownload.Delete(outFile);
             }
 
+            // Sliced: only a fresh whole download (a .partial left by an interrupted single-stream run is resumed as one
+            // stream), only with crc32c (slice CRCs combine; MD5s do not) or no checksum, and only for an object that is
+            // not gzip-encoded and is larger than one slice. Everything else falls back to one stream.
+            if (ThrottleLimit > 1 && whole && !ChunkSize.HasValue && offset == 0 && Checksum != ChecksumType.Md5)
+            {
+                ObjectResource metadata = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, token).ConfigureAwait(false);
+                bool gzip = string.Equals(metadata.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
+                if (!gzip && metadata.Size.HasValue && metadata.Size.Value > SliceSize)
+                {
+                    await DownloadSlicedAsync(pipeline, target, outFile, http, metadata, clock, token).ConfigureAwait(false);
+                    return;
+                }
+
+                pinnedGeneration = metadata.Generation ?? pinnedGeneration;
+                pipeline.WriteVerbose(gzip
+                    ? $"{target} is stored gzip-encoded: its byte ranges cannot be decoded piecewise, so it is downloaded as one stream."
+                    : $"{target} ({metadata.Size} bytes) fits in one slice of {SliceSize} bytes: downloading it as one stream.");
+            }
+            else if (ThrottleLimit > 1 && offset > 0)
+            {
+                pipeline.WriteVerbose($"Continuing the interrupted download in {partial} as one stream (a sliced download would start over).");
+            }
+            else if (ThrottleLimit > 1 && Checksum == ChecksumType.Md5)
+            {
+                pipeline.WriteVerbose("-Checksum Md5 cannot be checked slice by slice: downloading as one stream.");
+            }
+
             var progress = new TransferProgress(pipeline, $"Receive-GcsMedia {target}", outFile, null);
             progress.SetStartOffset(offset);
             var result = new GcsDownloadResult
@@ -200,7 +278,7 @@ namespace GcsMedia.Cmdlets.Commands
             bool keepPartial = false;
             try
             {
-                using (var stream = new FileStream(partial, offset > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
+                using (Stream stream = Bandwidth.Wrap(new FileStream(partial, offset > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true), _limiter))
                 {
                     string mediaUrl = Connection.Urls.MediaDownload(target, pinnedGeneration);
                     long? start = offset > 0 ? offset : Start;
@@ -314,6 +392,124 @@ namespace GcsMedia.Cmdlets.Commands
         }
 
         /// <summary>
+        /// A whole download in parallel slices (<see cref="SlicedDownload"/>) into the .partial file, validated with the
+        /// combined CRC32C against the object's crc32c, then renamed to the output file. On any failure the .partial is
+        /// deleted (a sliced download is not resumed; a rerun starts over).
+        /// </summary>
+        private async Task DownloadSlicedAsync(
+            AsyncPipeline pipeline, GcsObjectRef target, string outFile, HttpClientHolder http, ObjectResource metadata, Stopwatch clock, CancellationToken token)
+        {
+            string partial = PartialDownload.PartialPath(outFile);
+            long size = metadata.Size!.Value;
+            var sliced = new SlicedDownload(
+                Connection.Urls.MediaDownload(target, metadata.Generation),
+                partial,
+                size,
+                metadata.Generation,
+                Checksum == ChecksumType.None ? null : metadata.Crc32c)
+            {
+                SliceSize = SliceSize,
+                ThrottleLimit = ThrottleLimit,
+                BandwidthLimiter = _limiter,
+                ObjectName = target.ToString(),
+                ContentEncoding = metadata.ContentEncoding,
+            };
+            int count = (int)((size + SliceSize - 1) / SliceSize);
+            long sliceSize = SliceSize;
+            var parent = new TransferProgress(pipeline, $"Receive-GcsMedia {target}", $"{outFile}: {count} slices of {TransferProgress.FormatBytes(sliceSize)}", size);
+            var children = new ConcurrentDictionary<int, TransferProgress>();
+            sliced.Progress = new InlineProgress(parent.Report);
+            sliced.SliceProgress = (index, bytes, length) =>
+            {
+                TransferProgress child = children.GetOrAdd(index, i =>
+                {
+                    long first = i * sliceSize;
+                    return new TransferProgress(pipeline, $"Slice {i + 1} of {count}", $"bytes {first}-{first + Math.Max(length, 1) - 1}", length < 0 ? (long?)null : length, parent.ActivityId);
+                });
+                if (length >= 0 && bytes >= length)
+                {
+                    child.Complete();
+                }
+                else
+                {
+                    child.Report(bytes);
+                }
+            };
+            sliced.OnRetry = (index, e) => Retrying(pipeline, e, index < 0 ? "metadata" : $"slice {index + 1}");
+
+            pipeline.WriteVerbose($"Downloading {target} ({size} bytes, generation {metadata.Generation}) in {count} slices of {sliceSize} bytes, {ThrottleLimit} at a time.");
+            bool done = false;
+            try
+            {
+                SlicedDownloadResult r = await sliced.ConsumeAsync(http.Client, token).ConfigureAwait(false);
+                if (File.Exists(outFile))
+                {
+                    File.Delete(outFile);   // -Force was given (checked on the pipeline thread).
+                }
+
+                File.Move(partial, outFile);
+                PartialDownload.Delete(outFile);
+                done = true;
+                var result = new GcsDownloadResult
+                {
+                    Uri = target.ToString(),
+                    Path = outFile,
+                    StatusCode = 206,
+                    BytesDownloaded = r.BytesDownloaded,
+                    BytesWritten = new FileInfo(outFile).Length,
+                    TotalBytes = r.TotalBytes,
+                    Generation = r.Generation,
+                    ChecksumType = Checksum == ChecksumType.None ? ChecksumType.None.ToString() : ChecksumType.Crc32c.ToString(),
+                    ChecksumVerified = r.ChecksumVerified,
+                    Checksum = r.ActualCrc32c,
+                    Mode = "Sliced",
+                    Retries = r.Retries,
+                    Elapsed = clock.Elapsed,
+                };
+                pipeline.WriteVerbose($"Downloaded {target} to {outFile}: {result.BytesWritten} bytes in {r.Slices} slices, crc32c {(result.ChecksumVerified ? "verified" : "not verified")}.");
+                pipeline.WriteObject(result);
+            }
+            finally
+            {
+                if (!done)
+                {
+                    // Preallocated and partly written (or corrupt): never leave it looking like a resumable .partial.
+                    try
+                    {
+                        PartialDownload.Delete(outFile);
+                        if (File.Exists(partial))
+                        {
+                            File.Delete(partial);
+                        }
+                    }
+                    catch (IOException)
+                    {
+                    }
+                }
+
+                foreach (TransferProgress child in children.Values)
+                {
+                    child.Complete();
+                }
+
+                parent.Complete();
+            }
+        }
+
+        /// <summary>IProgress that calls back synchronously (Progress&lt;T&gt; would post to a sync context).</summary>
+        private sealed class InlineProgress : IProgress<long>
+        {
+            private readonly Action<long> _report;
+
+            public InlineProgress(Action<long> report)
+            {
+                _report = report;
+            }
+
+            public void Report(long value) => _report(value);
+        }
+
+        /// <summary>
         /// Looks for a .partial from an earlier run of the same download. Returns the offset to continue from (0 to
         /// start over), the generation to pin, and the whole object's checksum to validate against at the end.
         /// </summary>
@@ -359,11 +555,11 @@ namespace GcsMedia.Cmdlets.Commands
                || (!(ex is DataCorruptionException) && RetryStrategy.IsTransient(ex, token))
                || token.IsCancellationRequested;
 
-        private static void Retrying(AsyncPipeline pipeline, RetryEvent e)
+        private static void Retrying(AsyncPipeline pipeline, RetryEvent e, string? what = null)
         {
             try
             {
-                pipeline.WriteVerbose($"Retry {e.RetryNumber} in {e.Wait.TotalSeconds:0.0} s after: {GcsErrors.Redact(e.Error.Message)}");
+                pipeline.WriteVerbose($"Retry {e.RetryNumber}{(what == null ? string.Empty : " of " + what)} in {e.Wait.TotalSeconds:0.0} s after: {GcsErrors.Redact(e.Error.Message)}");
             }
             catch (OperationCanceledException)
             {
