@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -195,12 +196,26 @@ namespace GcsMedia.Protocol
                 expectedLength = DownloadHelpers.ParseLong(lengthHeader) ?? -1;
             }
 
-            byte[] body = await ReadBodyAsync(response, Math.Max(expectedLength, end - start + 1), cancellationToken).ConfigureAwait(false);
-            if (!chunkedEncoding && body.Length != expectedLength)
+            (byte[] body, int bodyLength) = await ReadBodyAsync(response, Math.Max(expectedLength, end - start + 1), Math.Max(ChunkSize, 1 << 20), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ConsumeBodyAsync(response, body, bodyLength, chunkedEncoding, expectedLength, start, end, total, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+        }
+
+        private async Task ConsumeBodyAsync(
+            HttpResponseMessage response, byte[] body, int bodyLength, bool chunkedEncoding, long expectedLength, long start, long end, long total,
+            CancellationToken cancellationToken)
+        {
+            if (!chunkedEncoding && bodyLength != expectedLength)
             {
                 MakeInvalid();
                 throw new InvalidResponseException(
-                    $"Response is different size than content-length: {body.Length} bytes received, content-length {expectedLength}, for {Label}.",
+                    $"Response is different size than content-length: {bodyLength} bytes received, content-length {expectedLength}, for {Label}.",
                     StatusCode,
                     responseHeaders: DownloadHelpers.DiagnosticHeaders(response),
                     objectName: Label);
@@ -221,9 +236,9 @@ namespace GcsMedia.Protocol
                 _contiguous = false;
             }
 
-            _hasher?.Append(body, 0, body.Length);
-            await WriteAsync(body, response, cancellationToken).ConfigureAwait(false);
-            BytesDownloaded += body.Length;
+            _hasher?.Append(body, 0, bodyLength);
+            await WriteAsync(body, bodyLength, response, cancellationToken).ConfigureAwait(false);
+            BytesDownloaded += bodyLength;
             TotalBytes ??= total;
             if ((End.HasValue && end >= End.Value) || end >= total - 1)
             {
@@ -268,39 +283,75 @@ namespace GcsMedia.Protocol
             return request;
         }
 
-        private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, long expected, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads the body into a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>): at most one byte past
+        /// what is expected — enough to detect an oversized body, with memory bounded by the chunk. No per-chunk
+        /// allocation of the chunk's size and no extra copy.
+        /// </summary>
+        private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, long expected, int initialCapacity, CancellationToken cancellationToken)
         {
-            // Read at most one byte past what is expected: enough to detect an oversized body, bounded memory.
-            long limit = Math.Max(0, expected) + 1;
+            int capacity = (int)Math.Min(Math.Max(0, expected), int.MaxValue - 64);
             using Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new MemoryStream((int)Math.Min(limit, 16 * 1024 * 1024));
-            var chunk = new byte[64 * 1024];
-            while (buffer.Length < limit)
+            // A (hostile) header may claim far more than will come: start at the chunk size and grow as bytes arrive.
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Min(capacity, initialCapacity), 1));
+            try
             {
-                int n = await body.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
+                int filled = 0;
+                while (filled < capacity)
                 {
-                    break;
+                    if (filled == buffer.Length)
+                    {
+                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(capacity, (long)buffer.Length * 2));
+                        Buffer.BlockCopy(buffer, 0, larger, 0, filled);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    int n = await body.ReadAsync(buffer, filled, Math.Min(capacity, buffer.Length) - filled, cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        return (buffer, filled);
+                    }
+
+                    filled += n;
                 }
 
-                buffer.Write(chunk, 0, n);
-            }
+                // Everything expected arrived: one more byte means the body is too long.
+                if (await body.ReadAsync(buffer, filled, buffer.Length > filled ? 1 : 0, cancellationToken).ConfigureAwait(false) > 0
+                    || (buffer.Length == filled && await HasMoreAsync(body, cancellationToken).ConfigureAwait(false)))
+                {
+                    filled++;
+                }
 
-            return buffer.ToArray();
+                return (buffer, filled);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
         }
 
-        private async Task WriteAsync(byte[] body, HttpResponseMessage response, CancellationToken cancellationToken)
+        private static async Task<bool> HasMoreAsync(Stream body, CancellationToken cancellationToken)
+        {
+            byte[] one = new byte[1];
+            return await body.ReadAsync(one, 0, 1, cancellationToken).ConfigureAwait(false) > 0;
+        }
+
+        private async Task WriteAsync(byte[] body, int length, HttpResponseMessage response, CancellationToken cancellationToken)
         {
             bool gzip = DecodeGzip && string.Equals(DownloadHelpers.GetHeader(response, "content-encoding"), "gzip", StringComparison.OrdinalIgnoreCase);
             if (!gzip)
             {
-                await Destination.WriteAsync(body, 0, body.Length, cancellationToken).ConfigureAwait(false);
+                await Destination.WriteAsync(body, 0, length, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
             _feed ??= new DownloadChunkFeed();
             _decoder ??= new GZipStream(_feed, CompressionMode.Decompress, leaveOpen: true);
-            _feed.Push(body);
+            byte[] exact = new byte[length]; // the feed holds on to it until the next chunk; the pooled buffer goes back
+            Buffer.BlockCopy(body, 0, exact, 0, length);
+            _feed.Push(exact);
             await DrainDecoderAsync(cancellationToken).ConfigureAwait(false);
         }
 

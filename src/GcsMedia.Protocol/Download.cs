@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -23,7 +24,11 @@ namespace GcsMedia.Protocol
         /// <summary>Progress is reported at most once per this many bytes (and once at the end).</summary>
         public const int ProgressInterval = 64 * 1024;
 
-        private const int BufferSize = 64 * 1024;
+        /// <summary>
+        /// Size of each of the two pooled copy buffers. Reads fill one while the other is written, so the socket, the
+        /// hash and the destination's write overlap, and a file sees 1 MiB writes instead of one per socket read.
+        /// </summary>
+        private const int BufferSize = 1024 * 1024;
 
         private readonly DownloadWireStream _wire = new DownloadWireStream();
         private Stream? _decoder;
@@ -234,18 +239,7 @@ namespace GcsMedia.Protocol
                 source = _decoder;
             }
 
-            var buffer = new byte[BufferSize];
-            while (true)
-            {
-                int n = await source.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                await Destination.WriteAsync(buffer, 0, n, cancellationToken).ConfigureAwait(false);
-                BytesWritten += n;
-            }
+            await CopyToDestinationAsync(source, cancellationToken).ConfigureAwait(false);
 
             _wire.Detach();
             await Destination.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -258,6 +252,86 @@ namespace GcsMedia.Protocol
 
             ValidateChecksum();
             ReportProgress(force: true);
+        }
+
+        /// <summary>
+        /// Copies the body to <see cref="DownloadBase.Destination"/> with two pooled buffers: while one full buffer is
+        /// being written, the next is read (and hashed by the wire stream). Every byte read is written before this
+        /// returns or throws (a failed read still keeps what came before it), so the resume offset
+        /// (<see cref="BytesDownloaded"/>) always matches the destination.
+        /// </summary>
+        private async Task CopyToDestinationAsync(Stream source, CancellationToken cancellationToken)
+        {
+            byte[] current = ArrayPool<byte>.Shared.Rent(BufferSize);
+            byte[] spare = ArrayPool<byte>.Shared.Rent(BufferSize);
+            Task pending = Task.CompletedTask;
+            int filled = 0;
+            try
+            {
+                try
+                {
+                    while (true)
+                    {
+                        // Reads ask for at most ProgressInterval bytes so progress stays as fine-grained as documented; a
+                        // socket read rarely returns more anyway. Writes still go out 1 MiB at a time.
+                        int n = await source.ReadAsync(current, filled, Math.Min(ProgressInterval, current.Length - filled), cancellationToken).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            break;
+                        }
+
+                        filled += n;
+                        if (filled == current.Length)
+                        {
+                            await pending.ConfigureAwait(false);
+                            pending = WriteAsync(current, filled, cancellationToken);
+                            (current, spare) = (spare, current);
+                            filled = 0;
+                        }
+                    }
+                }
+                catch (Exception) when (!pending.IsFaulted && !pending.IsCanceled)
+                {
+                    // The read failed (or was cancelled): keep the bytes already received, then report the failure.
+                    // A failed write is not retried here, and a cancelled token does not stop this last write.
+                    await pending.ConfigureAwait(false);
+                    if (filled > 0)
+                    {
+                        await WriteAsync(current, filled, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    throw;
+                }
+
+                await pending.ConfigureAwait(false);
+                if (filled > 0)
+                {
+                    await WriteAsync(current, filled, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (!pending.IsCompleted)
+                {
+                    // Only when a read failure's salvage write itself failed: never return a buffer still being written.
+                    try
+                    {
+                        await pending.ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                    }
+                }
+
+                ArrayPool<byte>.Shared.Return(current);
+                ArrayPool<byte>.Shared.Return(spare);
+            }
+        }
+
+        private async Task WriteAsync(byte[] buffer, int count, CancellationToken cancellationToken)
+        {
+            await Destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
+            BytesWritten += count;
         }
 
         /// <summary>A summary of the download so far (complete once <see cref="ConsumeAsync"/> returned).</summary>
