@@ -17,6 +17,12 @@ namespace GcsMedia.Protocol
         public const double DefaultMaxSleep = 64.0;
         public const double DefaultMaxCumulativeRetry = 600.0;
 
+        /// <summary>
+        /// Overrides the default cumulative retry limit (seconds) for the whole process, e.g. for a runbook that
+        /// would rather fail fast than wait ten minutes for a link to come back.
+        /// </summary>
+        public const string MaxRetrySecondsVariable = "GCSMEDIA_MAX_RETRY_SECONDS";
+
         private static readonly int[] RetryableStatusCodes = { 408, 429, 500, 502, 503, 504 };
 
         public RetryStrategy(
@@ -33,7 +39,7 @@ namespace GcsMedia.Protocol
 
             MaxSleep = maxSleep;
             MaxRetries = maxRetries;
-            MaxCumulativeRetry = maxRetries.HasValue ? null : maxCumulativeRetry ?? DefaultMaxCumulativeRetry;
+            MaxCumulativeRetry = maxRetries.HasValue ? null : maxCumulativeRetry ?? CumulativeLimitFromEnvironment();
             InitialDelay = initialDelay;
             Multiplier = multiplier;
         }
@@ -56,6 +62,16 @@ namespace GcsMedia.Protocol
 
         /// <summary>How to wait. Replace in tests to record waits instead of sleeping.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (wait, ct) => Task.Delay(wait, ct);
+
+        private static double CumulativeLimitFromEnvironment()
+            => ParseCumulativeLimit(Environment.GetEnvironmentVariable(MaxRetrySecondsVariable));
+
+        internal static double ParseCumulativeLimit(string? value)
+        {
+            return double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds >= 0
+                ? seconds
+                : DefaultMaxCumulativeRetry;
+        }
 
         public static bool IsRetryableStatus(int statusCode) => Array.IndexOf(RetryableStatusCodes, statusCode) >= 0;
 

@@ -63,9 +63,13 @@ Describe 'Secrets' {
     }
 
     It 'keeps the access token out of an authentication failure' {
+        # Nothing listens on port 9: a refused connection is transient and would be retried for 600 s.
+        $env:GCSMEDIA_MAX_RETRY_SECONDS = '2'
         $records = Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'no.bin') -AccessToken $token -Endpoint 'https://127.0.0.1:9' -Verbose -Debug -ErrorVariable err -ErrorAction SilentlyContinue *>&1
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.*'
         ((Get-AllText $records) + (Get-AllText $err)) | Should -Not -Match ([regex]::Escape($token))
     }
+
+    AfterEach { Remove-Item Env:GCSMEDIA_MAX_RETRY_SECONDS -ErrorAction SilentlyContinue }
 }

@@ -19,6 +19,16 @@ public class RetryStrategyTests
         Assert.Equal(2.0, strategy.Multiplier);
     }
 
+    [Theory]
+    [InlineData("2.5", 2.5)]
+    [InlineData("0", 0.0)]
+    [InlineData(null, 600.0)]
+    [InlineData("", 600.0)]
+    [InlineData("ten", 600.0)]
+    [InlineData("-1", 600.0)]
+    public void CumulativeLimit_FromGcsMediaMaxRetrySeconds_FallsBackTo600(string? value, double expected)
+        => Assert.Equal(expected, RetryStrategy.ParseCumulativeLimit(value));
+
     [Fact]
     public void Constructor_BothLimits_Throws()
         => Assert.Throws<ArgumentException>(() => new RetryStrategy(maxCumulativeRetry: 1.0, maxRetries: 2));
