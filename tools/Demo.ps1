@@ -38,7 +38,8 @@ try {
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     do {
         Start-Sleep -Milliseconds 100
-        $percent = ($runspace.Streams.Progress | Select-Object -Last 1).PercentComplete
+        $last = $runspace.Streams.Progress | Where-Object { $_.PercentComplete -ge 0 } | Select-Object -Last 1
+        $percent = if ($last) { $last.PercentComplete } else { 0 }
     } until ($percent -ge 30 -or $async.IsCompleted -or [DateTime]::UtcNow -gt $deadline)
     $runspace.Stop()
     $runspace.Dispose()
