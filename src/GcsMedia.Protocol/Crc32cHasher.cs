@@ -173,6 +173,9 @@ namespace GcsMedia.Protocol
 
         public static bool IsSupported => Sse42.X64.IsSupported || ArmCrc32.Arm64.IsSupported;
 
+        // Fully optimized from the first call: in a busy process (pwsh) tiered compilation may keep this at tier 0 for a
+        // long time, and tier-0 code of this loop is several times slower.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static uint Update(uint crc, ReadOnlySpan<byte> data)
         {
             ref byte p = ref MemoryMarshal.GetReference(data);
@@ -222,6 +225,7 @@ namespace GcsMedia.Protocol
         private static uint ShiftBlock(uint[] t, uint x)
             => t[x & 0xFF] ^ t[256 + ((x >> 8) & 0xFF)] ^ t[512 + ((x >> 16) & 0xFF)] ^ t[768 + (x >> 24)];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static uint Serial(uint crc, ref byte p, int length)
         {
             int i = 0;

@@ -26,9 +26,11 @@ namespace GcsMedia.Protocol
 
         /// <summary>
         /// Size of each of the two pooled copy buffers. Reads fill one while the other is written, so the socket, the
-        /// hash and the destination's write overlap, and a file sees 1 MiB writes instead of one per socket read.
+        /// hash and the destination's write overlap. Measured on loopback into a file: 128 KiB beats both 64 KiB
+        /// (more, smaller writes) and 1 MiB (the buffer falls out of the CPU cache between the socket copy and the
+        /// file copy: 1 MiB buffers ran at a third of the speed).
         /// </summary>
-        private const int BufferSize = 1024 * 1024;
+        private const int BufferSize = 128 * 1024;
 
         private readonly DownloadWireStream _wire = new DownloadWireStream();
         private Stream? _decoder;
@@ -273,7 +275,7 @@ namespace GcsMedia.Protocol
                     while (true)
                     {
                         // Reads ask for at most ProgressInterval bytes so progress stays as fine-grained as documented; a
-                        // socket read rarely returns more anyway. Writes still go out 1 MiB at a time.
+                        // socket read rarely returns more anyway. Writes go out a full buffer at a time.
                         int n = await source.ReadAsync(current, filled, Math.Min(ProgressInterval, current.Length - filled), cancellationToken).ConfigureAwait(false);
                         if (n == 0)
                         {

@@ -152,7 +152,7 @@ namespace GcsMedia.Protocol
         /// <summary>Feeds <paramref name="length"/> bytes of the stream, from its current position, into the hasher.</summary>
         public static async Task<long> HashRangeAsync(Stream stream, long length, MediaHasher hasher, CancellationToken cancellationToken)
         {
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024); // stays in the CPU cache between the file copy and the hash
             try
             {
                 long remaining = length;
