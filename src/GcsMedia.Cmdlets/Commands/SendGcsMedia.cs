@@ -453,17 +453,12 @@ namespace GcsMedia.Cmdlets.Commands
                 if (saved != null)
                 {
                     pipeline.WriteVerbose($"Found the state of an earlier upload of {info.FullName} to {target} ({saved.StatePath}); resuming it.");
-                    resource = _limiter == null
-                        ? await ResumableTransfer.ResumeAsync(pipeline, Connection.Client, store, saved, progress, token).ConfigureAwait(false)
-                        : await ThrottledResumableTransfer.ResumeAsync(pipeline, Connection.Client, store, saved, progress, _limiter, token).ConfigureAwait(false);
+                    resource = await ResumableTransfer.ResumeAsync(pipeline, Connection.Client, store, saved, progress, token, _limiter).ConfigureAwait(false);
                 }
                 else
                 {
-                    resource = _limiter == null
-                        ? await ResumableTransfer.StartAsync(
-                            pipeline, Connection.Client, Connection.Urls, store, state, BuildMetadata(target, contentType), IfGenerationMatch, progress, token).ConfigureAwait(false)
-                        : await ThrottledResumableTransfer.StartAsync(
-                            pipeline, Connection.Client, Connection.Urls, store, state, BuildMetadata(target, contentType), IfGenerationMatch, progress, _limiter, token).ConfigureAwait(false);
+                    resource = await ResumableTransfer.StartAsync(
+                        pipeline, Connection.Client, Connection.Urls, store, state, BuildMetadata(target, contentType), IfGenerationMatch, progress, token, _limiter).ConfigureAwait(false);
                 }
 
                 Output(pipeline, resource, target, info.FullName, "Resumable");

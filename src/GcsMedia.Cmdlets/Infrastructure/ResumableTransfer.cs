@@ -25,9 +25,10 @@ namespace GcsMedia.Cmdlets
             IDictionary<string, object?> metadata,
             long? ifGenerationMatch,
             TransferProgress progress,
-            CancellationToken token)
+            CancellationToken token,
+            BandwidthLimiter? limiter = null)
         {
-            using (var file = OpenSource(state))
+            using (Stream file = OpenSource(state, limiter))
             using (ResumableUpload upload = ResumableUpload.ForBucket(
                 client, urls, state.Bucket, (int)state.ChunkSize, ifGenerationMatch, ParseChecksum(state.Checksum)))
             {
@@ -47,9 +48,10 @@ namespace GcsMedia.Cmdlets
             UploadStateStore? store,
             UploadState state,
             TransferProgress progress,
-            CancellationToken token)
+            CancellationToken token,
+            BandwidthLimiter? limiter = null)
         {
-            using (var file = OpenSource(state))
+            using (Stream file = OpenSource(state, limiter))
             {
                 ResumableUpload upload;
                 try
@@ -130,7 +132,8 @@ namespace GcsMedia.Cmdlets
             }
         }
 
-        private static FileStream OpenSource(UploadState state)
+        /// <summary>Opens the source, checking it is the file the state describes; throttled when a limiter is given.</summary>
+        private static Stream OpenSource(UploadState state, BandwidthLimiter? limiter)
         {
             var info = new FileInfo(state.SourcePath);
             if (!info.Exists)
@@ -145,7 +148,8 @@ namespace GcsMedia.Cmdlets
                     "Upload it again with Send-GcsMedia -Resumable -Force.");
             }
 
-            return new FileStream(state.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            var file = new FileStream(state.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            return limiter == null ? file : new ThrottledStream(file, limiter);
         }
 
         /// <summary>IProgress that calls back synchronously (Progress&lt;T&gt; would post to a sync context).</summary>
