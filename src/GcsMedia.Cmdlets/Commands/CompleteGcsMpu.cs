@@ -75,7 +75,9 @@ namespace GcsMedia.Cmdlets.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    WriteError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "PartNumber", target.ToString()));
+                    // Terminating: writing an error and completing with the other parts would build an object
+                    // without this part's bytes.
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "PartNumber", target.ToString()));
                     return;
                 }
 

@@ -217,6 +217,14 @@ namespace GcsMedia.Cmdlets
                 }
 
                 object? value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
+                if (value is IEnumerable && !(value is string))
+                {
+                    // A hashtable or array would be sent as its type name ("System.Collections.Hashtable").
+                    throw new ArgumentException(
+                        $"-Metadata value for '{key}' is a {value.GetType().Name}; metadata values are single strings (or numbers, dates, …). Join or serialize it first, e.g. ($value -join ',') or (ConvertTo-Json $value -Compress).",
+                        "Metadata");
+                }
+
                 string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
                 if (text.Any(c => c == '\r' || c == '\n'))
                 {
