@@ -138,3 +138,144 @@ internal sealed class DiskBlobStore : IBlobStore
         }
     }
 }
+
+/// <summary>A blob whose bytes are other blobs in sequence (an XML multipart upload's parts): built without
+/// copying, read as one seekable stream, and deleting it deletes every part.</summary>
+internal sealed class CompositeBlob : Blob
+{
+    private readonly Blob[] _parts;
+    /// <summary>Start offset of each part, plus the total length at the end.</summary>
+    private readonly long[] _offsets;
+
+    public CompositeBlob(IEnumerable<Blob> parts)
+    {
+        _parts = parts.ToArray();
+        _offsets = new long[_parts.Length + 1];
+        for (var i = 0; i < _parts.Length; i++) _offsets[i + 1] = _offsets[i] + _parts[i].Length;
+    }
+
+    public IReadOnlyList<Blob> Parts => _parts;
+    public override long Length => _offsets[^1];
+
+    /// <summary>Opens every part up front, so (as with a single file) a reader that has started keeps seeing
+    /// the bytes even if the object is deleted or replaced meanwhile.</summary>
+    public override Stream OpenRead()
+    {
+        var streams = new Stream[_parts.Length];
+        try
+        {
+            for (var i = 0; i < _parts.Length; i++) streams[i] = _parts[i].OpenRead();
+        }
+        catch
+        {
+            foreach (var s in streams) s?.Dispose();
+            throw;
+        }
+        return new ConcatStream(streams, _offsets);
+    }
+
+    public override void Delete()
+    {
+        foreach (var p in _parts) p.Delete();
+    }
+
+    private sealed class ConcatStream(Stream[] streams, long[] offsets) : Stream
+    {
+        private long _position;
+        private bool _disposed;
+
+        public override bool CanRead => !_disposed;
+        public override bool CanSeek => !_disposed;
+        public override bool CanWrite => false;
+        public override long Length => offsets[^1];
+
+        public override long Position
+        {
+            get => _position;
+            set => Seek(value, SeekOrigin.Begin);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var target = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => _position + offset,
+                SeekOrigin.End => Length + offset,
+                _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+            };
+            if (target < 0) throw new IOException("An attempt was made to move the position before the beginning of the stream.");
+            return _position = target;
+        }
+
+        /// <summary>The part holding <see cref="_position"/> (skipping empty parts), positioned there; null at the end.</summary>
+        private Stream? Current(out int available)
+        {
+            available = 0;
+            if (_position >= Length) return null;
+            var i = Array.BinarySearch(offsets, _position);
+            // Exact hit: the part starting here (the last of equal offsets, so empty parts are skipped).
+            if (i >= 0) { while (i + 1 < offsets.Length && offsets[i + 1] == _position) i++; }
+            else i = ~i - 1;
+            var s = streams[i];
+            var local = _position - offsets[i];
+            if (s.Position != local) s.Position = local;
+            available = (int)Math.Min(int.MaxValue, offsets[i + 1] - _position);
+            return s;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (buffer.IsEmpty) return 0;
+            var s = Current(out var available);
+            if (s is null) return 0;
+            var n = s.Read(buffer[..Math.Min(buffer.Length, available)]);
+            if (n == 0) throw new EndOfStreamException("A multipart component is shorter than recorded.");
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (buffer.IsEmpty) return 0;
+            var s = Current(out var available);
+            if (s is null) return 0;
+            var n = await s.ReadAsync(buffer[..Math.Min(buffer.Length, available)], ct).ConfigureAwait(false);
+            if (n == 0) throw new EndOfStreamException("A multipart component is shorter than recorded.");
+            _position += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (!_disposed && disposing)
+            {
+                foreach (var s in streams) s.Dispose();
+            }
+            _disposed = true;
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                foreach (var s in streams) await s.DisposeAsync().ConfigureAwait(false);
+            }
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

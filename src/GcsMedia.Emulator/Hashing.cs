@@ -58,6 +58,9 @@ internal sealed class ObjectHasher : IDisposable
         return Convert.ToBase64String(b);
     }
 
+    /// <summary>Inverse of <see cref="Crc32cToBase64"/>.</summary>
+    public static uint Crc32cFromBase64(string crc) => BinaryPrimitives.ReadUInt32BigEndian(Convert.FromBase64String(crc));
+
     public static ObjectHashes Compute(ReadOnlySpan<byte> data)
     {
         using var h = new ObjectHasher();
@@ -117,5 +120,70 @@ internal static class ChecksumHeaders
         if (expectedMd5 is not null && expectedMd5 != actual.Md5)
             throw GcsException.BadRequest(
                 $"Provided MD5 hash \"{expectedMd5}\" doesn't match calculated MD5 hash \"{actual.Md5}\".", xmlCode);
+    }
+}
+
+/// <summary>CRC-32C (Castagnoli) combination: crc(A‖B) from crc(A), crc(B) and len(B), without the bytes
+/// (zlib's crc32_combine with the reflected polynomial 0x82F63B78; O(log len) per call).</summary>
+internal static class Crc32cCombine
+{
+    private const uint Poly = 0x82F63B78;
+
+    /// <summary>x^(2^k) mod P for k = 0..31, in reflected form.</summary>
+    private static readonly uint[] X2nTable = BuildTable();
+
+    private static uint[] BuildTable()
+    {
+        var t = new uint[32];
+        var p = 1u << 30; // x^1
+        t[0] = p;
+        for (var n = 1; n < 32; n++) t[n] = p = MultModP(p, p);
+        return t;
+    }
+
+    /// <summary>a(x) * b(x) mod P(x), reflected.</summary>
+    private static uint MultModP(uint a, uint b)
+    {
+        var m = 1u << 31;
+        var p = 0u;
+        while (true)
+        {
+            if ((a & m) != 0)
+            {
+                p ^= b;
+                if ((a & (m - 1)) == 0) break;
+            }
+            m >>= 1;
+            b = (b & 1) != 0 ? (b >> 1) ^ Poly : b >> 1;
+        }
+        return p;
+    }
+
+    /// <summary>x^(n * 2^k) mod P(x).</summary>
+    private static uint X2nModP(long n, int k)
+    {
+        var p = 1u << 31; // x^0
+        while (n != 0)
+        {
+            if ((n & 1) != 0) p = MultModP(X2nTable[k & 31], p);
+            n >>= 1;
+            k++;
+        }
+        return p;
+    }
+
+    /// <summary>The CRC-32C of A‖B given crc(A), crc(B) and the length of B in bytes.</summary>
+    public static uint Combine(uint crcA, uint crcB, long lengthB)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lengthB);
+        return MultModP(X2nModP(lengthB, 3), crcA) ^ crcB;
+    }
+
+    /// <summary>Combines a sequence of (crc, length) pieces in order; the CRC of nothing is 0.</summary>
+    public static uint Combine(IEnumerable<(uint Crc, long Length)> pieces)
+    {
+        var crc = 0u;
+        foreach (var (c, len) in pieces) crc = Combine(crc, c, len);
+        return crc;
     }
 }

@@ -94,8 +94,9 @@ internal sealed class MultipartUploads(ObjectStore store)
         Remove(upload);
     }
 
-    /// <summary>Forgets an upload that is already closed and deletes its part blobs.</summary>
-    public void Remove(MultipartUpload upload)
+    /// <summary>Forgets an upload that is already closed and deletes its part blobs, except those in
+    /// <paramref name="keep"/> (the parts a completed object is made of).</summary>
+    public void Remove(MultipartUpload upload, IReadOnlyCollection<UploadedPart>? keep = null)
     {
         List<UploadedPart> parts;
         lock (upload.Parts)
@@ -104,6 +105,9 @@ internal sealed class MultipartUploads(ObjectStore store)
             upload.Parts.Clear();
         }
         _uploads.TryRemove(upload.Id, out _);
-        foreach (var p in parts) p.Content.Delete();
+        foreach (var p in parts)
+        {
+            if (keep is null || !keep.Contains(p)) p.Content.Delete();
+        }
     }
 }

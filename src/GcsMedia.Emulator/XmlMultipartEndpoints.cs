@@ -89,23 +89,21 @@ internal sealed class XmlMultipartEndpoints(ObjectStore store, MultipartUploads 
                 upload.Closed = true; // no more part uploads; the parts we read stay intact
             }
 
-            using var writer = store.CreateWriter();
-            using var hasher = new ObjectHasher();
-            foreach (var part in parts)
-            {
-                await using var content = part.Content.OpenRead();
-                await BodyCopy.ToBlobAsync(content, writer, hasher, long.MaxValue, 0, req.Aborted).ConfigureAwait(false);
-            }
+            // No copy and no re-hash: the object's bytes are the part blobs in order, and its CRC32C is the
+            // parts' CRC32C values combined. The parts now belong to the object (deleted with it).
+            var content = new CompositeBlob(parts.Select(p => p.Content));
+            var crc32c = Crc32cCombine.Combine(parts.Select(p => (ObjectHasher.Crc32cFromBase64(p.Hashes.Crc32c), p.Content.Length)));
             var etag = MultipartETag(parts);
             StoredObject created;
             try
             {
-                created = store.Commit(bucket, key, upload.Metadata, writer.Commit(), hasher.Crc32cValue, md5: null,
+                created = store.Commit(bucket, key, upload.Metadata, content, crc32c, md5: null,
                     new Preconditions(), componentCount: parts.Count);
             }
             finally
             {
-                uploads.Remove(upload);
+                // Frees parts that were uploaded but not listed; on a failed commit the listed ones were freed by Commit.
+                uploads.Remove(upload, keep: parts);
             }
 
             req.Response.Headers["x-goog-hash"] = created.Hashes.XGoogHash;
