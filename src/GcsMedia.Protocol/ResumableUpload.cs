@@ -132,7 +132,8 @@ namespace GcsMedia.Protocol
             string? objectName = null,
             IDictionary<string, string>? headers = null,
             RetryStrategy? retryStrategy = null,
-            CancellationToken cancellationToken = default)
+            CancellationToken cancellationToken = default,
+            Action<RetryEvent>? retrying = null)
         {
             if (sessionUri == null)
             {
@@ -149,7 +150,7 @@ namespace GcsMedia.Protocol
                 throw new ArgumentException("Resuming an upload needs a seekable source (the server's offset may be anywhere).", nameof(source));
             }
 
-            var upload = new ResumableUpload(client, sessionUri.AbsoluteUri, chunkSize, checksumType, headers, retryStrategy);
+            var upload = new ResumableUpload(client, sessionUri.AbsoluteUri, chunkSize, checksumType, headers, retryStrategy) { Retrying = retrying };
             upload.AttachSession(sessionUri, source, contentType, totalBytes ?? source.Length, objectName);
             await upload.RecoverAsync(cancellationToken).ConfigureAwait(false);
             if (!upload.Finished && upload._hasher != null && upload._bytesChecksummed < upload.BytesUploaded)

@@ -294,7 +294,7 @@ namespace GcsMedia.Protocol
         /// <summary>Unfinished multipart uploads in a bucket (all pages), optionally under a name prefix.</summary>
         public static async Task<IReadOnlyList<XmlMpuUploadInfo>> ListUploadsAsync(
             HttpClient client, StorageUrls urls, string bucket, string? prefix = null, RetryStrategy? retryStrategy = null,
-            CancellationToken cancellationToken = default)
+            CancellationToken cancellationToken = default, Action<RetryEvent>? retrying = null)
         {
             if (client == null)
             {
@@ -319,7 +319,7 @@ namespace GcsMedia.Protocol
                     url += "&upload-id-marker=" + Uri.EscapeDataString(idMarker);
                 }
 
-                XElement root = await GetXmlAsync(client, url, null, retry, $"gs://{bucket}", cancellationToken).ConfigureAwait(false);
+                XElement root = await GetXmlAsync(client, url, null, retry, $"gs://{bucket}", cancellationToken, retrying).ConfigureAwait(false);
                 foreach (XElement upload in XmlMpuXml.Children(root, "Upload"))
                 {
                     result.Add(new XmlMpuUploadInfo(
@@ -411,7 +411,8 @@ namespace GcsMedia.Protocol
         }
 
         private static async Task<XElement> GetXmlAsync(
-            HttpClient client, string url, IDictionary<string, string>? headers, RetryStrategy retry, string? objectName, CancellationToken cancellationToken)
+            HttpClient client, string url, IDictionary<string, string>? headers, RetryStrategy retry, string? objectName, CancellationToken cancellationToken,
+            Action<RetryEvent>? retrying = null)
         {
             return await retry.ExecuteAsync(
                 async token =>
@@ -428,7 +429,9 @@ namespace GcsMedia.Protocol
                     return XmlMpuXml.TryParse(body) ?? throw new InvalidResponseException(
                         $"The listing for {objectName ?? "the bucket"} is not XML.", 200, Ok, UploadHttp.SafeHeaders(response), body, objectName);
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                null,
+                retrying).ConfigureAwait(false);
         }
 
         private string RequireUploadId()

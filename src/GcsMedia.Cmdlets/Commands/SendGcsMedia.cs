@@ -158,6 +158,23 @@ namespace GcsMedia.Cmdlets.Commands
                     $"-Bucket '{Bucket}' must be a bare bucket name (no gs:// and no '/'). To give a full address use -Uri gs://bucket/object.", "Bucket", Bucket));
             }
 
+            if (ObjectName != null && ObjectName.IndexOfAny(new[] { '\r', '\n' }) >= 0)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument("-ObjectName contains a line break; GCS object names cannot contain carriage returns or line feeds.", "ObjectName", null));
+            }
+
+            if (Metadata != null)
+            {
+                try
+                {
+                    MpuSupport.ConvertMetadata(Metadata);
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "Metadata", null));
+                }
+            }
+
             if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && Uri == null && (ObjectName == null || ObjectName.EndsWith("/", StringComparison.Ordinal)))
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument("-ObjectName (or -Uri) is required with -Value, -InputObject or -InputStream: there is no file name to use.", "ObjectName", null));
@@ -266,14 +283,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             if (Metadata != null)
             {
-                var custom = new Dictionary<string, object?>();
-                foreach (DictionaryEntry entry in Metadata)
-                {
-                    object? value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
-                    custom[Convert.ToString(entry.Key) ?? string.Empty] = value == null ? null : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                metadata["metadata"] = custom;
+                metadata["metadata"] = MpuSupport.ConvertMetadata(Metadata);
             }
 
             return metadata;
@@ -510,17 +520,6 @@ namespace GcsMedia.Cmdlets.Commands
                         $"-PartSize {MpuSupport.DescribeSize(PartSize)} is outside GCS's part limits (5MB to 5GB for every part but the last). Use, for example, -PartSize 32MB.", "PartSize", PartSize));
                 }
 
-                if (Metadata != null)
-                {
-                    try
-                    {
-                        MpuSupport.ConvertMetadata(Metadata);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "Metadata", null));
-                    }
-                }
             }
 
             _limiter = Bandwidth.Create(MaxBytesPerSecond);

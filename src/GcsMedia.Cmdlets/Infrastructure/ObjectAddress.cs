@@ -18,6 +18,7 @@ namespace GcsMedia.Cmdlets
                         "Uri");
                 }
 
+                RefuseLineBreaks(parsed!.Name, "Uri");
                 return parsed!;
             }
 
@@ -38,7 +39,16 @@ namespace GcsMedia.Cmdlets
                 throw new ArgumentException("-ObjectName is required with -Bucket.", "ObjectName");
             }
 
+            RefuseLineBreaks(objectName!, "ObjectName");
             return new GcsObjectRef(bucket, objectName!);
+        }
+
+        private static void RefuseLineBreaks(string name, string parameter)
+        {
+            if (name.IndexOfAny(new[] { '\r', '\n' }) >= 0)
+            {
+                throw new ArgumentException($"-{parameter}: the object name contains a line break; GCS object names cannot contain carriage returns or line feeds.", parameter);
+            }
         }
     }
 }

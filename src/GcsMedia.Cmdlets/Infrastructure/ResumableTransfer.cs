@@ -67,7 +67,8 @@ namespace GcsMedia.Cmdlets
                         state.ObjectUri,
                         null,
                         null,
-                        token).ConfigureAwait(false);
+                        token,
+                        e => Retrying(pipeline, e)).ConfigureAwait(false);
                 }
                 catch (InvalidResponseException ex) when (ex.StatusCode == 404 || ex.StatusCode == 410)
                 {
