@@ -134,22 +134,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private string ResolveFile()
         {
-            Collection<string> resolved;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(Path, out ProviderInfo provider);
-                if (provider.Name != "FileSystem")
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument($"-Path '{Path}' is not a file system path.", "Path", Path));
-                }
-            }
-            catch (ItemNotFoundException)
-            {
-                ThrowTerminatingError(GcsErrors.Create(
-                    new FileNotFoundException($"Cannot find the file '{Path}'.", Path), "FileNotFound", ErrorCategory.ObjectNotFound, Path,
-                    $"-Path '{Path}' does not exist. Check the path of the file to upload in parts."));
-                return string.Empty;
-            }
+            Collection<string> resolved = ResolveFileSystemPaths(Path, "Check the path of the file to upload in parts.");
 
             if (resolved.Count != 1)
             {

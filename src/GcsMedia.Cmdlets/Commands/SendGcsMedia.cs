@@ -214,23 +214,7 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 foreach (string path in Path)
                 {
-                    Collection<string> resolved;
-                    try
-                    {
-                        resolved = GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
-                        if (provider.Name != "FileSystem")
-                        {
-                            ThrowTerminatingError(GcsErrors.InvalidArgument($"-Path '{path}' is not a file system path.", "Path", path));
-                        }
-                    }
-                    catch (ItemNotFoundException)
-                    {
-                        ThrowTerminatingError(GcsErrors.Create(
-                            new FileNotFoundException($"Cannot find the file '{path}'.", path), "FileNotFound", ErrorCategory.ObjectNotFound, path,
-                            $"-Path '{path}' does not exist. Check the path (and that wildcards match at least one file)."));
-                        return files;
-                    }
-
+                    Collection<string> resolved = ResolveFileSystemPaths(path, "Check the path (and that wildcards match at least one file).");
                     files.AddRange(resolved);
                 }
             }

@@ -141,6 +141,31 @@ namespace GcsMedia.Cmdlets
             return connection;
         }
 
+        /// <summary>
+        /// Resolves a -Path (wildcards allowed) to file system paths on the pipeline thread; a path that matches
+        /// nothing or is not on the file system is a terminating error naming -Path, with <paramref name="advice"/>.
+        /// </summary>
+        protected System.Collections.ObjectModel.Collection<string> ResolveFileSystemPaths(string path, string advice)
+        {
+            try
+            {
+                var resolved = GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+                if (provider.Name != "FileSystem")
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument($"-Path '{path}' is not a file system path.", "Path", path));
+                }
+
+                return resolved;
+            }
+            catch (ItemNotFoundException)
+            {
+                ThrowTerminatingError(GcsErrors.Create(
+                    new FileNotFoundException($"Cannot find the file '{path}'.", path), "FileNotFound", ErrorCategory.ObjectNotFound, path,
+                    $"-Path '{path}' does not exist. {advice}"));
+                return new System.Collections.ObjectModel.Collection<string>();
+            }
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)
