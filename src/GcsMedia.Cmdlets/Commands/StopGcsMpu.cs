@@ -41,17 +41,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            GcsObjectRef target;
-            try
-            {
-                target = MpuSupport.ResolveTarget(Uri, Bucket, ObjectName);
-                MpuSupport.RequireUploadId(UploadId);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), ex.ParamName ?? "Uri", Uri ?? Bucket));
-                return;
-            }
+            GcsObjectRef target = ResolveUploadTarget(Uri, Bucket, ObjectName, UploadId);
 
             if (!_done.Add($"{EndpointKey(Endpoint)}|{target}|{UploadId}"))
             {

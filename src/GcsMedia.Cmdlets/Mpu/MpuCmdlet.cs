@@ -91,6 +91,25 @@ namespace GcsMedia.Cmdlets
         /// <summary>The endpoint root to report in output objects.</summary>
         internal static string EndpointOf(GcsConnection connection) => connection.Urls.Root;
 
+        /// <summary>
+        /// The upload's object from -Uri or -Bucket/-ObjectName, with an upload id required; bad values are a
+        /// terminating error naming the parameter, before any request.
+        /// </summary>
+        protected GcsObjectRef ResolveUploadTarget(string? uri, string? bucket, string? objectName, string? uploadId)
+        {
+            try
+            {
+                GcsObjectRef target = MpuSupport.ResolveTarget(uri, bucket, objectName);
+                MpuSupport.RequireUploadId(uploadId);
+                return target;
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), ex.ParamName ?? "Uri", uri ?? bucket));
+                throw;
+            }
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)
