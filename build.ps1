@@ -11,7 +11,14 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # -Task Test only: run just these Pester files (and no xunit unless -XunitFilter is given too).
+    [string[]] $PesterPath,
+
+    # -Task Test only: run just the xunit tests matching this dotnet test --filter expression (and no Pester
+    # unless -PesterPath is given too).
+    [string] $XunitFilter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -33,36 +40,53 @@ function Invoke-Test {
     $results = Join-Path $OutDir 'test-results'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Path $results | Out-Null
+    $selective = $PesterPath -or $XunitFilter
 
     $emulator = Start-GcsEmulator -RepoRoot $RepoRoot -Configuration $Configuration
     $passed = 0
     $failed = 0
+    $failedNames = [System.Collections.Generic.List[string]]::new()
     try {
         $previousHost = $env:STORAGE_EMULATOR_HOST
         $env:STORAGE_EMULATOR_HOST = $emulator.Endpoint
         Write-Host "Emulator for the tests: $($emulator.Endpoint)"
 
-        foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse) {
-            $trx = "$($project.BaseName).trx"
-            & dotnet test $project.FullName -c $Configuration --no-build --nologo `
-                --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
-            $counts = Read-TrxCounts (Join-Path $results $trx)
-            Write-Host "$($project.BaseName): $($counts.Passed) passed, $($counts.Failed) failed"
-            $passed += $counts.Passed
-            $failed += $counts.Failed
-            if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $failed++ }   # a crashed test host counts as a failure
+        if (-not $selective -or $XunitFilter) {
+            foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'tests') -Filter '*.Tests.csproj' -Recurse) {
+                $trx = "$($project.BaseName).trx"
+                $filterArguments = $XunitFilter ? @('--filter', $XunitFilter) : @()
+                & dotnet test $project.FullName -c $Configuration --no-build --nologo @filterArguments `
+                    --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
+                $counts = Read-TrxCounts (Join-Path $results $trx)
+                Write-Host "$($project.BaseName): $($counts.Passed) passed, $($counts.Failed) failed"
+                $passed += $counts.Passed
+                $failed += $counts.Failed
+                $counts.FailedNames | ForEach-Object { $failedNames.Add("$($project.BaseName): $_") }
+                if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0 -and -not ($XunitFilter -and $counts.Passed -eq 0)) {
+                    $failed++   # a crashed test host counts as a failure
+                    $failedNames.Add("$($project.BaseName): the test host exited with code $LASTEXITCODE")
+                }
+            }
         }
 
-        $pester = Invoke-PesterSuite -RepoRoot $RepoRoot -ModuleOut $ModuleOut -ResultsDir $results
-        Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
-        $passed += $pester.Passed
-        $failed += $pester.Failed
+        if (-not $selective -or $PesterPath) {
+            $pesterTargets = $PesterPath ? @($PesterPath | ForEach-Object { (Resolve-Path $_).Path }) : @(Join-Path $RepoRoot 'tests/pester')
+            $pester = Invoke-PesterSuite -RepoRoot $RepoRoot -ModuleOut $ModuleOut -ResultsDir $results -TestsPath $pesterTargets
+            Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+            $passed += $pester.Passed
+            $failed += $pester.Failed
+            $pester.FailedNames | ForEach-Object { $failedNames.Add("Pester: $_") }
+        }
     }
     finally {
         $env:STORAGE_EMULATOR_HOST = $previousHost
         Stop-GcsEmulator $emulator
     }
 
+    if ($failedNames.Count -gt 0) {
+        Write-Host 'Failed:'
+        $failedNames | ForEach-Object { Write-Host "  $_" }
+    }
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }

@@ -14,6 +14,7 @@ foreach ($file in Get-ChildItem (Join-Path $RepoRoot 'module') -File) {
     $text = Get-Content $file.FullName -Raw
     Set-Content -Path (Join-Path $ModuleOut $file.Name) -Value ($text -replace '\{\{ModuleVersion\}\}', $version) -NoNewline
 }
+Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $ModuleOut
 
 $cmdlets = Join-Path $RepoRoot 'src/GcsMedia.Cmdlets/GcsMedia.Cmdlets.csproj'
 $loader = Join-Path $RepoRoot 'src/GcsMedia.Loader/GcsMedia.Loader.csproj'

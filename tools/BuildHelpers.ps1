@@ -64,27 +64,35 @@ function Stop-GcsEmulator {
 
 function Read-TrxCounts {
     param([string] $Path)
-    if (-not (Test-Path $Path)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
-    $counters = ([xml](Get-Content $Path -Raw)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+    if (-not (Test-Path $Path)) { return [pscustomobject]@{ Passed = 0; Failed = 1; FailedNames = @("no results file $Path") } }
+    $run = ([xml](Get-Content $Path -Raw)).TestRun
+    $counters = $run.ResultSummary.Counters
+    $names = @($run.GetElementsByTagName('UnitTestResult') | Where-Object { $_.outcome -notin 'Passed', 'NotExecuted' } | ForEach-Object { $_.testName })
+    [pscustomobject]@{
+        Passed      = [int]$counters.passed
+        Failed      = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        FailedNames = $names
+    }
 }
 
 # Runs tests/pester in a fresh pwsh (so module loading is isolated) against the built module.
 function Invoke-PesterSuite {
-    param([string] $RepoRoot, [string] $ModuleOut, [string] $ResultsDir)
+    param([string] $RepoRoot, [string] $ModuleOut, [string] $ResultsDir, [string[]] $TestsPath)
     $pesterPath = Get-PesterModulePath -RepoRoot $RepoRoot
     $summary = Join-Path $ResultsDir 'pester-summary.json'
     $script = @'
 param($PesterPath, $TestsPath, $Summary, $NUnitXml)
 Import-Module $PesterPath -MinimumVersion 5.0
 $config = New-PesterConfiguration
-$config.Run.Path = $TestsPath
+$config.Run.Path = $TestsPath -split [IO.Path]::PathSeparator
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputPath = $NUnitXml
 $result = Invoke-Pester -Configuration $config
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
+$names = @($result.Failed | ForEach-Object { $_.ExpandedPath }) + @($result.FailedBlocks | ForEach-Object { $_.ExpandedPath }) +
+    @($result.FailedContainers | ForEach-Object { "$($_.Item)" })
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; FailedNames = $names } |
     ConvertTo-Json | Set-Content -Path $Summary
 '@
     $scriptFile = Join-Path $ResultsDir 'run-pester.ps1'
@@ -92,9 +100,9 @@ $result = Invoke-Pester -Configuration $config
     $env:GCSMEDIA_MODULE_PATH = $ModuleOut
     # Under 'dotnet pwsh' the process is dotnet itself; pwsh lives in $PSHOME.
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    & $pwsh -NoProfile -NonInteractive -File $scriptFile -PesterPath $pesterPath -TestsPath (Join-Path $RepoRoot 'tests/pester') `
+    & $pwsh -NoProfile -NonInteractive -File $scriptFile -PesterPath $pesterPath -TestsPath ($TestsPath -join [IO.Path]::PathSeparator) `
         -Summary $summary -NUnitXml (Join-Path $ResultsDir 'pester.xml') | Out-Host
-    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; FailedNames = @('Pester did not finish (no summary)') } }
     $counts = Get-Content $summary -Raw | ConvertFrom-Json
-    [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+    [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; FailedNames = @($counts.FailedNames) }
 }

@@ -30,6 +30,7 @@ Describe 'The Gallery-format package' {
             $names | Should -Contain 'GcsMedia.psd1'
             $names | Should -Contain 'bin/net8.0/GcsMedia.Cmdlets.dll'
             $names | Should -Contain 'en-US/GcsMedia.Cmdlets.dll-Help.xml'
+            $names | Should -Contain 'LICENSE'
         }
         finally { $entries.Dispose() }
     }
