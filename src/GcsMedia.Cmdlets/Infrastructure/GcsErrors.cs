@@ -38,7 +38,7 @@ namespace GcsMedia.Cmdlets
                     return Create(exception, "FileExists", ErrorCategory.ResourceExists, target,
                         $"The file '{exists.Target}' already exists. Use -Force to overwrite it, or choose another path.");
                 case UploadSessionExpiredException expired:
-                    return FromStatus(exception, expired.StatusCode ?? 404, target, preconditionMeansExists, $"{Redact(expired.Message)} Upload the file again with Send-GcsMedia -Resumable.");
+                    return Create(exception, "NotFound", ErrorCategory.ObjectNotFound, target, $"{Redact(expired.Message)} Upload the file again with Send-GcsMedia -Resumable.");
                 case SourceChangedException changed:
                     return Create(exception, "SourceChanged", ErrorCategory.InvalidData, target,
                         $"{Redact(changed.Message)} Upload it again with Send-GcsMedia -Resumable -Force.");
