@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Linq;
 using System.Management.Automation;
 using GcsMedia.Protocol;
@@ -82,7 +84,18 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
+        private readonly Dictionary<string, string> _written = new Dictionary<string, string>(PathComparer);
         private TransferManager? _transfers;
+
+        /// <summary>Windows and macOS file systems usually ignore case; two names differing only in case are one file there.</summary>
+        private static StringComparer PathComparer
+            => RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+
+        private static string LastSegment(string objectName)
+        {
+            int slash = objectName.LastIndexOf('/');
+            return slash < 0 ? objectName : objectName.Substring(slash + 1);
+        }
 
         protected override void BeginProcessing()
         {
@@ -199,15 +212,37 @@ namespace GcsMedia.Cmdlets.Commands
             }
         }
 
+        /// <summary>
+        /// The file to write: -OutFile, or, when -OutFile is an existing folder, the object's last name segment in it. A
+        /// path this invocation already wrote (another object into the same file) is a terminating error.
+        /// </summary>
         private string ResolveOutFile(GcsObjectRef target)
         {
             string path = GetUnresolvedProviderPathFromPSPath(OutFile);
             if (Directory.Exists(path))
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-OutFile '{path}' is a directory. Give a file path, for example {Path.Combine(path, Path.GetFileName(target.Name))}.", "OutFile", path));
+                string leaf = LastSegment(target.Name);
+                if (leaf.Length == 0)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(
+                        $"{target} has no file name to use in the folder '{path}' (it ends in '/'). Give -OutFile as a file path.", "OutFile", path));
+                }
+
+                path = Path.Combine(path, leaf);
             }
 
+            if (_written.TryGetValue(path, out string? earlier) && earlier != target.ToString())
+            {
+                ThrowTerminatingError(GcsErrors.Create(
+                    new ArgumentException($"{earlier} and {target} would both be written to '{path}'."),
+                    "DuplicateOutFile",
+                    ErrorCategory.InvalidArgument,
+                    path,
+                    $"{earlier} was already written to '{path}' by this command; {target} would replace it, so it was not downloaded. " +
+                    "Give each object its own -OutFile (pipe objects with an OutFile property, or use a folder as -OutFile)."));
+            }
+
+            _written[path] = target.ToString();
             string? folder = Path.GetDirectoryName(path);
             if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
             {

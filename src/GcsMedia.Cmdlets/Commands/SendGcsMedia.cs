@@ -118,7 +118,11 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
+        private readonly List<KeyValuePair<string, GcsObjectRef>> _plannedFiles = new List<KeyValuePair<string, GcsObjectRef>>();
+        private readonly Dictionary<GcsObjectRef, string> _sourceByTarget = new Dictionary<GcsObjectRef, string>();
         private TransferManager? _transfers;
+        private string? _bucket;
+        private string? _name;
 
         private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
@@ -140,7 +144,7 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 try
                 {
-                    ObjectAddress.Resolve(Uri, null, null);
+                    (_bucket, _name) = ObjectAddress.ResolveDestination(Uri);
                 }
                 catch (ArgumentException ex)
                 {
@@ -151,6 +155,11 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(
                     $"-Bucket '{Bucket}' must be a bare bucket name (no gs:// and no '/'). To give a full address use -Uri gs://bucket/object.", "Bucket", Bucket));
+            }
+            else
+            {
+                _bucket = Bucket;
+                _name = ObjectName;
             }
 
             if (ObjectName != null && ObjectName.IndexOfAny(new[] { '\r', '\n' }) >= 0)
@@ -170,9 +179,13 @@ namespace GcsMedia.Cmdlets.Commands
                 }
             }
 
-            if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && Uri == null && (ObjectName == null || ObjectName.EndsWith("/", StringComparison.Ordinal)))
+            if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && IsPrefix)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-ObjectName (or -Uri) is required with -Value, -InputObject or -InputStream: there is no file name to use.", "ObjectName", null));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    "An object name is required with -Value, -InputObject or -InputStream: there is no file name to use, and a -Uri or -ObjectName ending in '/' is a prefix. " +
+                    "Give the full name, e.g. -Uri gs://bucket/folder/name.txt.",
+                    Uri != null ? "Uri" : "ObjectName",
+                    null));
             }
 
             base.BeginProcessing();
@@ -195,11 +208,22 @@ namespace GcsMedia.Cmdlets.Commands
                 default:
                     foreach (string file in ResolveFiles())
                     {
-                        UploadFile(file);
+                        PlanFile(file);
                     }
 
                     break;
             }
+        }
+
+        /// <summary>Files are uploaded once every source of the invocation is known and no two share an object name.</summary>
+        protected override void EndProcessing()
+        {
+            foreach (KeyValuePair<string, GcsObjectRef> planned in _plannedFiles)
+            {
+                UploadFile(planned.Key, planned.Value);
+            }
+
+            base.EndProcessing();
         }
 
         /// <summary>Resolves -Path (wildcards) or -LiteralPath on the pipeline thread. A missing file is a terminating error.</summary>
@@ -233,18 +257,11 @@ namespace GcsMedia.Cmdlets.Commands
             return files;
         }
 
-        private GcsObjectRef TargetFor(string? fileName)
-        {
-            if (Uri != null)
-            {
-                return GcsObjectRef.Parse(Uri);
-            }
+        /// <summary>No name, or a name ending in '/' (from -ObjectName or -Uri alike): each file's name goes after it.</summary>
+        private bool IsPrefix => _name == null || _name.Length == 0 || _name.EndsWith("/", StringComparison.Ordinal);
 
-            string name = ObjectName == null ? fileName!
-                : ObjectName.EndsWith("/", StringComparison.Ordinal) && fileName != null ? ObjectName + fileName
-                : ObjectName;
-            return new GcsObjectRef(Bucket!, name);
-        }
+        private GcsObjectRef TargetFor(string? fileName)
+            => new GcsObjectRef(_bucket!, IsPrefix && fileName != null ? (_name ?? string.Empty) + fileName : _name!);
 
         private UploadOptions Options() => new UploadOptions
         {
@@ -260,7 +277,11 @@ namespace GcsMedia.Cmdlets.Commands
             PartConcurrency = ThrottleLimit,
         };
 
-        private void UploadFile(string file)
+        /// <summary>
+        /// Adds a file to the invocation's plan. A second, different file for an object name already planned is a
+        /// terminating error naming both, raised before any upload starts.
+        /// </summary>
+        private void PlanFile(string file)
         {
             if (Directory.Exists(file))
             {
@@ -270,8 +291,31 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
+            string source = new FileInfo(file).FullName;
+            GcsObjectRef target = TargetFor(System.IO.Path.GetFileName(source));
+            if (_sourceByTarget.TryGetValue(target, out string? earlier))
+            {
+                if (string.Equals(earlier, source, StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                ThrowTerminatingError(GcsErrors.Create(
+                    new ArgumentException($"'{earlier}' and '{source}' would both be uploaded as {target}."),
+                    "DuplicateObjectName",
+                    ErrorCategory.InvalidArgument,
+                    target.ToString(),
+                    $"'{earlier}' and '{source}' would both be uploaded as {target}, the second replacing the first; nothing was uploaded. " +
+                    "Give each file its own -ObjectName or -Uri, or send the folder with -Recurse to keep its tree in the object names."));
+            }
+
+            _sourceByTarget[target] = source;
+            _plannedFiles.Add(new KeyValuePair<string, GcsObjectRef>(source, target));
+        }
+
+        private void UploadFile(string file, GcsObjectRef target)
+        {
             var info = new FileInfo(file);
-            GcsObjectRef target = TargetFor(info.Name);
             if (!ShouldProcess(target.ToString(), $"Upload {file} ({info.Length} bytes){(Force ? ", replacing any existing object" : string.Empty)}"))
             {
                 return;
