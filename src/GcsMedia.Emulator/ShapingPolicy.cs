@@ -13,8 +13,8 @@ internal sealed class ShapingPolicy(int latencyMs, double bandwidthMbps)
         if (bandwidthMbps <= 0) return;
 
         var (read, write) = BucketsFor(ctx);
-        ctx.Request.Body = new ThrottledStream(ctx.Request.Body, read);
-        ctx.Response.Body = new ThrottledStream(ctx.Response.Body, write);
+        ctx.Request.Body = new ShapedBodyStream(ctx.Request.Body, read);
+        ctx.Response.Body = new ShapedBodyStream(ctx.Response.Body, write);
     }
 
     private (TokenBucket Read, TokenBucket Write) BucketsFor(HttpContext ctx)

@@ -4,9 +4,8 @@ using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -75,18 +74,21 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
-        private BandwidthLimiter? _limiter;
+        private TransferManager? _transfers;
 
         protected override void BeginProcessing()
         {
-            string? invalid = Bandwidth.Validate(MaxBytesPerSecond);
-            if (invalid != null)
+            try
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(invalid, "MaxBytesPerSecond", MaxBytesPerSecond));
+                TransferLimits.CheckMaxBytesPerSecond(MaxBytesPerSecond);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, MaxBytesPerSecond));
             }
 
-            _limiter = Bandwidth.Create(MaxBytesPerSecond);
             base.BeginProcessing();
+            _transfers = CreateTransferManager(MaxBytesPerSecond);
         }
 
         protected override void ProcessRecord()
@@ -112,10 +114,20 @@ namespace GcsMedia.Cmdlets.Commands
             long fileSize = new FileInfo(file).Length;
             IReadOnlyList<XmlMpuPlannedPart> plan = ParameterSetName == OneSet ? PlanOne(target, file, fileSize) : PlanAll(target, file, fileSize);
             GcsConnection connection = ConnectionFor(Endpoint);
-
+            TransferManager transfers = _transfers!.ForEndpoint(connection.Client, connection.Urls);
+            int concurrency = ParameterSetName == AllSet ? ThrottleLimit : 1;
+            string uploadId = UploadId;
+            string endpoint = EndpointOf(connection);
             try
             {
-                RunAsync((pipeline, token) => UploadPartsAsync(pipeline, connection, target, file, fileSize, plan, token));
+                RunAsync(async (pipeline, token) =>
+                {
+                    IReadOnlyList<UploadedPart> parts = await transfers.UploadPartsAsync(target, uploadId, file, plan, concurrency, new PipelineObserver(pipeline), token).ConfigureAwait(false);
+                    foreach (UploadedPart part in parts)
+                    {
+                        pipeline.WriteObject(MpuPart.From(part, target, uploadId, endpoint));
+                    }
+                });
             }
             catch (PipelineStoppedException)
             {
@@ -214,29 +226,6 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             return new[] { new XmlMpuPlannedPart(PartNumber, offset, length) };
-        }
-
-        private async Task UploadPartsAsync(
-            AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string file, long fileSize,
-            IReadOnlyList<XmlMpuPlannedPart> plan, CancellationToken token)
-        {
-            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, UploadId);
-            MpuPart[] parts = await MpuPartUploader.UploadAsync(
-                pipeline,
-                container,
-                target,
-                UploadId,
-                EndpointOf(connection),
-                file,
-                plan,
-                ParameterSetName == AllSet ? ThrottleLimit : 1,
-                _limiter,
-                $"Add-GcsMpuPart {target}",
-                token).ConfigureAwait(false);
-            foreach (MpuPart part in parts)
-            {
-                pipeline.WriteObject(part);
-            }
         }
     }
 }

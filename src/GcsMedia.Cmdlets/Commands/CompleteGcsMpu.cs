@@ -171,7 +171,7 @@ namespace GcsMedia.Cmdlets.Commands
         {
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
             {
-                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
             };
             foreach (KeyValuePair<int, string> part in parts)
             {
@@ -180,7 +180,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             await container.FinalizeAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Completed the multipart upload of {target} from {parts.Count} part(s).");
-            ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
+            ObjectResource resource = await new GcsMedia.Transfers.TransferManager(connection.Client, connection.Urls).GetObjectAsync(target, null, token).ConfigureAwait(false);
             pipeline.WriteObject(GcsObject.From(resource, target, null, MpuSupport.XmlMpuUploadType));
         }
 

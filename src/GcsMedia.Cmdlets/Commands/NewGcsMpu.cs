@@ -95,7 +95,7 @@ namespace GcsMedia.Cmdlets.Commands
             GcsConnection connection = Connection;
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, contentType)
             {
-                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
             };
             string uploadId = await container.InitiateAsync(_metadata.Count == 0 ? null : _metadata, token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Started a multipart upload of {target} ({contentType}{(_metadata.Count > 0 ? $", {_metadata.Count} metadata key(s)" : string.Empty)}).");

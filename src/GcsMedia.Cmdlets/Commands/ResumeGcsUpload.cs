@@ -4,9 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
-using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -67,21 +66,31 @@ namespace GcsMedia.Cmdlets.Commands
         [ValidateNotNullOrEmpty]
         public string? ContentType { get; set; }
 
+        private TransferManager? _transfers;
+
+        private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
+
         protected override void BeginProcessing()
         {
-            if (ParameterSetName == SessionSet &&
-                (ChunkSize <= 0 || ChunkSize % ResumableUpload.ChunkGranularity != 0 || ChunkSize > int.MaxValue - (int.MaxValue % ResumableUpload.ChunkGranularity)))
+            if (ParameterSetName == SessionSet)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-ChunkSize {ChunkSize} is not a positive multiple of 256 KiB (262144 bytes). Use a value such as 256KB, 8MB or 16MB.", "ChunkSize", ChunkSize));
+                try
+                {
+                    TransferLimits.CheckUploadChunkSize(ChunkSize);
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ChunkSize));
+                }
             }
 
             base.BeginProcessing();
+            _transfers = CreateTransferManager();
         }
 
         protected override void ProcessRecord()
         {
-            var store = new UploadStateStore();
+            IUploadStateStore store = Transfers.StateStore;
             switch (ParameterSetName)
             {
                 case StateSet:
@@ -92,13 +101,13 @@ namespace GcsMedia.Cmdlets.Commands
                         {
                             ThrowTerminatingError(GcsErrors.Create(
                                 new FileNotFoundException($"Cannot find the state file '{resolved}'.", resolved), "FileNotFound", ErrorCategory.ObjectNotFound, path,
-                                $"-StatePath '{path}' does not exist. The upload may have finished already; pending uploads are in {store.Directory}."));
+                                $"-StatePath '{path}' does not exist. The upload may have finished already; pending uploads are in {store.Location}."));
                         }
 
                         UploadState state;
                         try
                         {
-                            state = UploadStateStore.Load(resolved);
+                            state = FileUploadStateStore.Load(resolved);
                         }
                         catch (Exception ex) when (ex is IOException || ex is Newtonsoft.Json.JsonException || ex is UnauthorizedAccessException)
                         {
@@ -106,7 +115,7 @@ namespace GcsMedia.Cmdlets.Commands
                             return;
                         }
 
-                        Resume(store, state);
+                        Resume(saved: true, state);
                     }
 
                     break;
@@ -118,12 +127,12 @@ namespace GcsMedia.Cmdlets.Commands
                     break;
                 default:
                     List<UploadState> pending = store.All().ToList();
-                    WriteVerbose($"{pending.Count} pending upload(s) in {store.Directory}.");
+                    WriteVerbose($"{pending.Count} pending upload(s) in {store.Location}.");
                     foreach (UploadState state in pending)
                     {
                         if (state.Endpoint == Connection.EndpointKey)
                         {
-                            Resume(store, state);
+                            Resume(saved: true, state);
                         }
                         else
                         {
@@ -166,7 +175,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
         }
 
-        private void ResumeByPath(UploadStateStore store)
+        private void ResumeByPath(IUploadStateStore store)
         {
             string source = ResolveSource();
             GcsObjectRef? target = ResolveTarget(required: false);
@@ -178,13 +187,13 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 ThrowTerminatingError(GcsErrors.Create(
                     new FileNotFoundException($"No pending upload of '{source}'."), "NoPendingUpload", ErrorCategory.ObjectNotFound, source,
-                    $"There is no pending resumable upload of '{source}'{(target != null ? " to " + target : string.Empty)} in {store.Directory}. " +
+                    $"There is no pending resumable upload of '{source}'{(target != null ? " to " + target : string.Empty)} in {store.Location}. " +
                     "It may have finished already; otherwise start it with Send-GcsMedia -Resumable, or give -SessionUri."));
             }
 
             foreach (UploadState state in matches)
             {
-                Resume(store, state);
+                Resume(saved: true, state);
             }
         }
 
@@ -213,10 +222,10 @@ namespace GcsMedia.Cmdlets.Commands
                 ContentType = ContentType,
                 SessionUri = session,
             };
-            Resume(null, state);
+            Resume(saved: false, state);
         }
 
-        private void Resume(UploadStateStore? store, UploadState state)
+        private void Resume(bool saved, UploadState state)
         {
             if (state.Endpoint != Connection.EndpointKey)
             {
@@ -232,9 +241,14 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
+            TransferManager transfers = Transfers;
             try
             {
-                RunAsync((pipeline, token) => ResumeAsync(pipeline, store, state, token));
+                RunAsync(async (pipeline, token) =>
+                {
+                    UploadResult result = await transfers.ResumeUploadAsync(state, saved, new PipelineObserver(pipeline), token).ConfigureAwait(false);
+                    pipeline.WriteObject(GcsObject.From(result.Resource, result.Target, result.SourcePath, result.UploadType));
+                });
             }
             catch (PipelineStoppedException)
             {
@@ -243,25 +257,6 @@ namespace GcsMedia.Cmdlets.Commands
             catch (Exception ex)
             {
                 WriteError(GcsErrors.FromException(ex, state.ObjectUri));
-            }
-        }
-
-        private async Task ResumeAsync(AsyncPipeline pipeline, UploadStateStore? store, UploadState state, CancellationToken token)
-        {
-            var progress = new TransferProgress(pipeline, $"Resume-GcsUpload {state.ObjectUri}", state.SourcePath, state.Length);
-            try
-            {
-                ObjectResource? resource = await ResumableTransfer.ResumeAsync(pipeline, Connection.Client, store, state, progress, token).ConfigureAwait(false);
-                if (resource == null)
-                {
-                    throw new InvalidResponseException($"The upload of {state.ObjectUri} finished, but the server's answer did not contain the object resource.", null, objectName: state.ObjectUri);
-                }
-
-                pipeline.WriteObject(GcsObject.From(resource, new GcsObjectRef(state.Bucket, state.ObjectName), state.SourcePath, "Resumable"));
-            }
-            finally
-            {
-                progress.Complete();
             }
         }
     }

@@ -8,6 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -26,7 +27,6 @@ namespace GcsMedia.Cmdlets.Commands
         private const string ValueSet = "Value";
         private const string BytesSet = "InputObject";
         private const string StreamSet = "InputStream";
-        private const string DefaultContentType = "application/octet-stream";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
@@ -104,7 +104,7 @@ namespace GcsMedia.Cmdlets.Commands
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
         [SizeTransformation]
-        public long PartSize { get; set; } = DefaultPartSize;
+        public long PartSize { get; set; } = UploadOptions.DefaultPartSize;
 
         /// <summary>Most parts uploading at once with -Parallel (default 8).</summary>
         [Parameter(ParameterSetName = PathSet)]
@@ -118,19 +118,14 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
-        private const long DefaultPartSize = 32L * 1024 * 1024;
-        private readonly ManualResetEventSlim _noOpenMpu = new ManualResetEventSlim(true);
-        private BandwidthLimiter? _limiter;
+        private TransferManager? _transfers;
+
+        private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
         protected override void BeginProcessing()
         {
             CheckSpeedParameters();
-            if (ChunkSize <= 0 || ChunkSize % ResumableUpload.ChunkGranularity != 0 || ChunkSize > int.MaxValue - (int.MaxValue % ResumableUpload.ChunkGranularity))
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-ChunkSize {ChunkSize} is not a positive multiple of 256 KiB (262144 bytes). Use a value such as 256KB, 8MB or 16MB.", "ChunkSize", ChunkSize));
-            }
-
+            CheckOption(() => TransferLimits.CheckUploadChunkSize(ChunkSize), ChunkSize);
             if (Uri != null && (Bucket != null || ObjectName != null))
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument("Give either -Uri or -Bucket (with -ObjectName), not both.", "Uri", Uri));
@@ -181,6 +176,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             base.BeginProcessing();
+            _transfers = CreateTransferManager(MaxBytesPerSecond);
         }
 
         protected override void ProcessRecord()
@@ -188,13 +184,13 @@ namespace GcsMedia.Cmdlets.Commands
             switch (ParameterSetName)
             {
                 case ValueSet:
-                    UploadBytes(new UTF8Encoding(false).GetBytes(Value), ContentType ?? "text/plain; charset=utf-8");
+                    UploadValue();
                     break;
                 case BytesSet:
-                    UploadBytes(InputObject, ContentType ?? DefaultContentType);
+                    UploadBytes(InputObject);
                     break;
                 case StreamSet:
-                    UploadStream(InputStream!, ContentType ?? DefaultContentType);
+                    UploadStream(InputStream!);
                     break;
                 default:
                     foreach (string file in ResolveFiles())
@@ -250,28 +246,19 @@ namespace GcsMedia.Cmdlets.Commands
             return new GcsObjectRef(Bucket!, name);
         }
 
-        private bool HasMetadata => Metadata != null || ContentType != null || ContentEncoding != null || CacheControl != null;
-
-        private Dictionary<string, object?> BuildMetadata(GcsObjectRef target, string contentType)
+        private UploadOptions Options() => new UploadOptions
         {
-            var metadata = new Dictionary<string, object?> { ["name"] = target.Name, ["contentType"] = contentType };
-            if (ContentEncoding != null)
-            {
-                metadata["contentEncoding"] = ContentEncoding;
-            }
-
-            if (CacheControl != null)
-            {
-                metadata["cacheControl"] = CacheControl;
-            }
-
-            if (Metadata != null)
-            {
-                metadata["metadata"] = MpuSupport.ConvertMetadata(Metadata);
-            }
-
-            return metadata;
-        }
+            Mode = Parallel ? UploadMode.Parallel : Resumable ? UploadMode.Resumable : UploadMode.Auto,
+            ContentType = ContentType,
+            ContentEncoding = ContentEncoding,
+            CacheControl = CacheControl,
+            Metadata = Metadata == null ? null : MpuSupport.ConvertMetadata(Metadata),
+            Overwrite = Force,
+            Checksum = Checksum,
+            ChunkSize = ChunkSize,
+            PartSize = PartSize,
+            PartConcurrency = ThrottleLimit,
+        };
 
         private void UploadFile(string file)
         {
@@ -290,226 +277,32 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
-            string contentType = ContentType ?? DefaultContentType;
-            if (Parallel)
-            {
-                IReadOnlyList<XmlMpuPlannedPart> plan;
-                try
-                {
-                    plan = XmlMpuPlan.Split(info.Length, PartSize);
-                }
-                catch (ArgumentException ex)
-                {
-                    WriteError(GcsErrors.InvalidArgument($"-PartSize {MpuSupport.DescribeSize(PartSize)} for '{file}': {MpuSupport.Clean(ex)}", "PartSize", target.ToString()));
-                    return;
-                }
-
-                Run(target, (pipeline, token) => UploadFileParallelAsync(pipeline, target, info, contentType, plan, token));
-                return;
-            }
-
-            string mode = Resumable ? "Resumable" : HasMetadata ? "Multipart" : "Simple";
-            Run(target, (pipeline, token) => mode == "Resumable"
-                ? UploadFileResumableAsync(pipeline, target, info, contentType, token)
-                : UploadOnceAsync(pipeline, target, () => new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true), info.Length, contentType, file, token));
+            UploadOptions options = Options();
+            Run(target, (transfers, observer, token) => transfers.UploadFileAsync(file, target, options, observer, token));
         }
 
-        private void UploadBytes(byte[] data, string contentType)
+        private void UploadValue()
         {
             GcsObjectRef target = TargetFor(null);
-            if (!ShouldProcess(target.ToString(), $"Upload {data.Length} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
+            string text = Value;
+            if (ShouldProcess(target.ToString(), $"Upload {new UTF8Encoding(false).GetByteCount(text)} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
             {
-                return;
+                UploadOptions options = Options();
+                Run(target, (transfers, observer, token) => transfers.UploadTextAsync(text, target, options, observer, token));
             }
-
-            Run(target, (pipeline, token) => UploadOnceAsync(pipeline, target, () => new MemoryStream(data, writable: false), data.Length, contentType, null, token));
         }
 
-        private void Run(GcsObjectRef target, Func<AsyncPipeline, CancellationToken, Task> work)
+        private void UploadBytes(byte[] data)
         {
-            try
+            GcsObjectRef target = TargetFor(null);
+            if (ShouldProcess(target.ToString(), $"Upload {data.Length} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
             {
-                RunAsync(work);
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (ObjectExistsException ex)
-            {
-                WriteError(GcsErrors.Create(ex, "PreconditionFailed", ErrorCategory.ResourceExists, target.ToString(), ex.Message));
-            }
-            catch (Exception ex)
-            {
-                // One failed file does not stop the others.
-                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force));
+                UploadOptions options = Options();
+                Run(target, (transfers, observer, token) => transfers.UploadBytesAsync(data, target, options, observer, token));
             }
         }
 
-        private long? IfGenerationMatch => Force ? (long?)null : 0;
-
-        /// <summary>A simple, multipart or (for -Value/-InputObject) in-process resumable upload.</summary>
-        private async Task UploadOnceAsync(
-            AsyncPipeline pipeline, GcsObjectRef target, Func<Stream> open, long length, string contentType, string? sourcePath, CancellationToken token)
-        {
-            var progress = new TransferProgress(pipeline, $"Send-GcsMedia {target}", sourcePath ?? target.ToString(), length);
-            try
-            {
-                using (var stream = new ProgressReadStream(Bandwidth.Wrap(open(), _limiter), progress.Report))
-                {
-                    ObjectResource? resource;
-                    string uploadType;
-                    if (Resumable)
-                    {
-                        uploadType = "Resumable";
-                        using (ResumableUpload upload = ResumableUpload.ForBucket(Connection.Client, Connection.Urls, target.Bucket, (int)ChunkSize, IfGenerationMatch, Checksum))
-                        {
-                            upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
-                            await upload.InitiateAsync(stream, BuildMetadata(target, contentType), contentType, length, true, token).ConfigureAwait(false);
-                            resource = await upload.UploadAsync(token).ConfigureAwait(false);
-                        }
-                    }
-                    else if (HasMetadata)
-                    {
-                        uploadType = "Multipart";
-                        MultipartUpload upload = MultipartUpload.ForBucket(Connection.Client, Connection.Urls, target.Bucket, IfGenerationMatch, Checksum);
-                        upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
-                        resource = await upload.TransmitAsync(stream, BuildMetadata(target, contentType), contentType, token).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        uploadType = "Simple";
-                        SimpleUpload upload = SimpleUpload.ForObject(Connection.Client, Connection.Urls, target, IfGenerationMatch);
-                        upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
-                        resource = await upload.TransmitAsync(stream, contentType, token).ConfigureAwait(false);
-                        if (resource != null && Checksum != ChecksumType.None)
-                        {
-                            // A media upload carries no checksum; compare the server's value with the local bytes.
-                            await VerifyAfterUploadAsync(open, resource, target, token).ConfigureAwait(false);
-                        }
-                    }
-
-                    Output(pipeline, resource, target, sourcePath, uploadType);
-                }
-            }
-            finally
-            {
-                progress.Complete();
-            }
-        }
-
-        private async Task VerifyAfterUploadAsync(Func<Stream> open, ObjectResource resource, GcsObjectRef target, CancellationToken token)
-        {
-            string? reported = resource.GetChecksum(Checksum);
-            if (reported == null)
-            {
-                return;
-            }
-
-            using (Stream stream = open())
-            using (MediaHasher hasher = MediaHasher.Create(Checksum)!)
-            {
-                var buffer = new byte[1 << 20];
-                int n;
-                while ((n = await stream.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
-                {
-                    hasher.Append(buffer, 0, n);
-                }
-
-                string actual = hasher.GetBase64();
-                if (!string.Equals(actual, reported, StringComparison.Ordinal))
-                {
-                    throw DataCorruptionException.ForUpload(Checksum, reported, actual, stream.Length, target.ToString());
-                }
-            }
-        }
-
-        private async Task UploadFileResumableAsync(AsyncPipeline pipeline, GcsObjectRef target, FileInfo info, string contentType, CancellationToken token)
-        {
-            var store = new UploadStateStore();
-            var state = new UploadState
-            {
-                Endpoint = Connection.EndpointKey,
-                Bucket = target.Bucket,
-                ObjectName = target.Name,
-                SourcePath = info.FullName,
-                Length = info.Length,
-                LastWriteTimeUtcTicks = info.LastWriteTimeUtc.Ticks,
-                ChunkSize = ChunkSize,
-                Checksum = Checksum.ToString(),
-                ContentType = contentType,
-            };
-            var progress = new TransferProgress(pipeline, $"Send-GcsMedia {target}", info.FullName, info.Length);
-            try
-            {
-                UploadState? saved = store.Find(UploadStateStore.KeyFor(state));
-                ObjectResource? resource;
-                if (saved != null)
-                {
-                    pipeline.WriteVerbose($"Found the state of an earlier upload of {info.FullName} to {target} ({saved.StatePath}); resuming it.");
-                    resource = await ResumableTransfer.ResumeAsync(pipeline, Connection.Client, store, saved, progress, token, _limiter).ConfigureAwait(false);
-                }
-                else
-                {
-                    resource = await ResumableTransfer.StartAsync(
-                        pipeline, Connection.Client, Connection.Urls, store, state, BuildMetadata(target, contentType), IfGenerationMatch, progress, token, _limiter).ConfigureAwait(false);
-                }
-
-                Output(pipeline, resource, target, info.FullName, "Resumable");
-            }
-            finally
-            {
-                progress.Complete();
-            }
-        }
-
-        private void CheckSpeedParameters()
-        {
-            string? invalid = Bandwidth.Validate(MaxBytesPerSecond);
-            if (invalid != null)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(invalid, "MaxBytesPerSecond", MaxBytesPerSecond));
-            }
-
-            if (!Parallel)
-            {
-                foreach (string name in new[] { "PartSize", "ThrottleLimit" })
-                {
-                    if (MyInvocation.BoundParameters.ContainsKey(name))
-                    {
-                        ThrowTerminatingError(GcsErrors.InvalidArgument(
-                            $"-{name} applies to parallel uploads only. Add -Parallel to upload the file as a multipart upload in parallel parts, or remove -{name}.", name, null));
-                    }
-                }
-            }
-            else
-            {
-                if (Resumable)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        "-Parallel and -Resumable are different upload modes; choose one. -Parallel sends parts of the file at once (aborted on failure), -Resumable sends it in order and can continue after an interruption.",
-                        "Parallel", null));
-                }
-
-                if (ContentEncoding != null || CacheControl != null)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        "-ContentEncoding and -CacheControl are not supported with -Parallel (a multipart upload only carries -ContentType and -Metadata). Remove -Parallel to set them.",
-                        ContentEncoding != null ? "ContentEncoding" : "CacheControl", null));
-                }
-
-                if (PartSize < XmlMpuPlan.MinPartSize || PartSize > XmlMpuPlan.MaxPartSize)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        $"-PartSize {MpuSupport.DescribeSize(PartSize)} is outside GCS's part limits (5MB to 5GB for every part but the last). Use, for example, -PartSize 32MB.", "PartSize", PartSize));
-                }
-
-            }
-
-            _limiter = Bandwidth.Create(MaxBytesPerSecond);
-        }
-
-        private void UploadStream(Stream source, string contentType)
+        private void UploadStream(Stream source)
         {
             GcsObjectRef target = TargetFor(null);
             if (!source.CanRead)
@@ -522,241 +315,80 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
-            Run(target, (pipeline, token) => UploadStreamAsync(pipeline, target, source, contentType, token));
+            UploadOptions options = Options();
+            Run(target, (transfers, observer, token) => transfers.UploadStreamAsync(source, target, options, observer, token));
         }
 
-        /// <summary>A resumable upload of unknown size: one chunk in memory at a time; the stream is read once, never sought.</summary>
-        private async Task UploadStreamAsync(AsyncPipeline pipeline, GcsObjectRef target, Stream source, string contentType, CancellationToken token)
+        /// <summary>Runs one upload and writes its object; a failure is a non-terminating error, so one failed file does not stop the others.</summary>
+        private void Run(GcsObjectRef target, Func<TransferManager, ITransferObserver, CancellationToken, Task<UploadResult>> upload)
         {
-            var progress = new TransferProgress(pipeline, $"Send-GcsMedia {target}", "-InputStream", null);
+            TransferManager transfers = Transfers;
             try
             {
-                // CountingReadStream never seeks, so the upload treats even a seekable stream as a one-pass stream read from where it is.
-                using (var counted = new CountingReadStream(Bandwidth.Wrap(new NonClosingStream(source), _limiter), progress.Report))
-                using (ResumableUpload upload = ResumableUpload.ForBucket(Connection.Client, Connection.Urls, target.Bucket, (int)ChunkSize, IfGenerationMatch, Checksum))
+                RunAsync(async (pipeline, token) =>
                 {
-                    upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
-                    await upload.InitiateAsync(counted, BuildMetadata(target, contentType), contentType, totalBytes: null, streamFinal: false, token).ConfigureAwait(false);
-                    ObjectResource? resource = await upload.UploadAsync(token).ConfigureAwait(false);
-                    pipeline.WriteVerbose($"Read {counted.BytesRead} bytes from -InputStream.");
-                    Output(pipeline, resource, target, null, "Resumable");
-                }
+                    UploadResult result = await upload(transfers, new PipelineObserver(pipeline), token).ConfigureAwait(false);
+                    pipeline.WriteObject(GcsObject.From(result.Resource, result.Target, result.SourcePath, result.UploadType));
+                });
             }
-            finally
+            catch (PipelineStoppedException)
             {
-                progress.Complete();
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force));
             }
         }
 
-        /// <summary>
-        /// -Parallel: refuse an existing object unless -Force (checked first: an MPU has no preconditions), initiate an
-        /// XML MPU, upload the parts in parallel, complete it, and check the object's crc32c against the parts' combined
-        /// crc32c. Any failure or a stop aborts the upload, so no unfinished upload (and its stored parts) is left behind.
-        /// </summary>
-        private async Task UploadFileParallelAsync(
-            AsyncPipeline pipeline, GcsObjectRef target, FileInfo info, string contentType, IReadOnlyList<XmlMpuPlannedPart> plan, CancellationToken token)
+        private void CheckSpeedParameters()
         {
-            GcsConnection connection = Connection;
-            if (!Force)
+            CheckOption(() => TransferLimits.CheckMaxBytesPerSecond(MaxBytesPerSecond), MaxBytesPerSecond);
+            if (!Parallel)
             {
-                bool exists;
-                try
+                foreach (string name in new[] { "PartSize", "ThrottleLimit" })
                 {
-                    await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
-                    exists = true;
-                }
-                catch (InvalidResponseException ex) when (ex.StatusCode == 404)
-                {
-                    exists = false;
-                }
-
-                if (exists)
-                {
-                    throw new ObjectExistsException($"{target} already exists. Use -Force to overwrite it.");
-                }
-            }
-
-            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, contentType)
-            {
-                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
-            };
-            Dictionary<string, string> custom = MpuSupport.ConvertMetadata(Metadata);
-            _noOpenMpu.Reset();
-            try
-            {
-                string uploadId;
-                try
-                {
-                    uploadId = await container.InitiateAsync(custom.Count == 0 ? null : custom, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (token.IsCancellationRequested && container.UploadId != null)
-                {
-                    await AbortAsync(pipeline, container, target).ConfigureAwait(false);
-                    throw;
-                }
-
-                pipeline.WriteVerbose($"Started a multipart upload of {target}: {plan.Count} part(s) of up to {PartSize} bytes, {ThrottleLimit} at a time.");
-                MpuPart[] parts;
-                try
-                {
-                    parts = await MpuPartUploader.UploadAsync(
-                        pipeline, container, target, uploadId, MpuCmdlet.EndpointOf(connection), info.FullName, plan, ThrottleLimit, _limiter,
-                        $"Send-GcsMedia {target}", token).ConfigureAwait(false);
-                    foreach (MpuPart part in parts)
+                    if (MyInvocation.BoundParameters.ContainsKey(name))
                     {
-                        container.RegisterPart(part.PartNumber, part.ETag);
+                        ThrowTerminatingError(GcsErrors.InvalidArgument(
+                            $"-{name} applies to parallel uploads only. Add -Parallel to upload the file as a multipart upload in parallel parts, or remove -{name}.", name, null));
                     }
-
-                    await container.FinalizeAsync(token).ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    // Also on a stop (the token is cancelled): the abort uses its own time limit.
-                    await AbortAsync(pipeline, container, target).ConfigureAwait(false);
-                    throw;
-                }
-                finally
-                {
-                    _noOpenMpu.Set();
                 }
 
-                ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
-                string? expected = Checksum == ChecksumType.None ? null : CombinedCrc32c(parts);
-                if (expected != null && resource.Crc32c != null && !string.Equals(expected, resource.Crc32c, StringComparison.Ordinal))
-                {
-                    throw DataCorruptionException.ForUpload(ChecksumType.Crc32c, resource.Crc32c, expected, info.Length, target.ToString());
-                }
-
-                Output(pipeline, resource, target, info.FullName, MpuSupport.XmlMpuUploadType);
+                return;
             }
-            finally
+
+            if (Resumable)
             {
-                _noOpenMpu.Set();
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    "-Parallel and -Resumable are different upload modes; choose one. -Parallel sends parts of the file at once (aborted on failure), -Resumable sends it in order and can continue after an interruption.",
+                    "Parallel", null));
             }
+
+            if (ContentEncoding != null || CacheControl != null)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    "-ContentEncoding and -CacheControl are not supported with -Parallel (a multipart upload only carries -ContentType and -Metadata). Remove -Parallel to set them.",
+                    ContentEncoding != null ? "ContentEncoding" : "CacheControl", null));
+            }
+
+            CheckOption(() => TransferLimits.CheckPartSize(PartSize), PartSize);
         }
 
-        private static string? CombinedCrc32c(MpuPart[] parts)
-        {
-            if (parts.Length == 0 || Array.Exists(parts, p => p.Crc32c == null))
-            {
-                return null;
-            }
+        /// <summary>A stopped parallel upload ends once its multipart upload is aborted (the layer gives the abort 30 s).</summary>
+        protected override TimeSpan StopGrace => Parallel ? TimeSpan.FromSeconds(31) : base.StopGrace;
 
-            uint combined = Crc32cHasher.FromBase64(parts[0].Crc32c!);
-            for (int i = 1; i < parts.Length; i++)
-            {
-                combined = Crc32cHasher.Combine(combined, Crc32cHasher.FromBase64(parts[i].Crc32c!), parts[i].Size);
-            }
-
-            return Crc32cHasher.ToBase64(combined);
-        }
-
-        /// <summary>Aborts the multipart upload with its own 30 s limit (the command's token may be cancelled already).</summary>
-        private static async Task AbortAsync(AsyncPipeline pipeline, XmlMpuContainer container, GcsObjectRef target)
-        {
-            using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-            {
-                try
-                {
-                    container.RetryStrategy = new RetryStrategy();
-                    await container.CancelAsync(limit.Token).ConfigureAwait(false);
-                    TryWrite(() => pipeline.WriteVerbose($"Aborted the multipart upload of {target}; its parts were discarded."));
-                }
-                catch (Exception ex)
-                {
-                    TryWrite(() => pipeline.WriteWarning(
-                        $"Could not abort the multipart upload of {target}: {GcsErrors.Redact(ex.Message)} Its parts stay stored until it is aborted: run Get-GcsMpu -Bucket {target.Bucket} | Stop-GcsMpu."));
-                }
-            }
-        }
-
-        private static void TryWrite(Action write)
+        /// <summary>Runs a check of the transfer layer; its ArgumentException becomes a terminating InvalidArgument error.</summary>
+        private void CheckOption(Action check, object? value)
         {
             try
             {
-                write();
+                check();
             }
-            catch (OperationCanceledException)
+            catch (ArgumentException ex)
             {
-                // Stopping: the pipeline no longer takes output.
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, value));
             }
-        }
-
-        /// <summary>Ctrl+C: after cancelling, wait (up to 30 s) for an open multipart upload to be aborted.</summary>
-        protected override void StopProcessing()
-        {
-            base.StopProcessing();
-            _noOpenMpu.Wait(TimeSpan.FromSeconds(30));
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _noOpenMpu.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        /// <summary>An object exists and -Force was not given (the -Parallel existence check).</summary>
-        private sealed class ObjectExistsException : IOException
-        {
-            public ObjectExistsException(string message)
-                : base(message)
-            {
-            }
-        }
-
-        /// <summary>Keeps the caller's -InputStream open when the upload's wrappers are disposed.</summary>
-        private sealed class NonClosingStream : Stream
-        {
-            private readonly Stream _inner;
-
-            public NonClosingStream(Stream inner)
-            {
-                _inner = inner;
-            }
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
-            }
-
-            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-                => _inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void Flush()
-            {
-            }
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        }
-
-        private static void Output(AsyncPipeline pipeline, ObjectResource? resource, GcsObjectRef target, string? sourcePath, string uploadType)
-        {
-            if (resource == null)
-            {
-                throw new InvalidResponseException($"The upload of {target} finished, but the server's answer did not contain the object resource.", null, objectName: target.ToString());
-            }
-
-            pipeline.WriteVerbose($"Uploaded {target}: {resource.Size} bytes, generation {resource.Generation}, crc32c {resource.Crc32c} ({uploadType}).");
-            pipeline.WriteObject(GcsObject.From(resource, target, sourcePath, uploadType));
         }
     }
 }

@@ -73,7 +73,7 @@ namespace GcsMedia.Cmdlets.Commands
         {
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
             {
-                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
             };
             await container.CancelAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Aborted the multipart upload of {target}; its parts are deleted.");

@@ -15,8 +15,14 @@ namespace GcsMedia.Cmdlets
     /// </summary>
     public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     {
-        private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(900);
+        private static readonly TimeSpan DefaultStopGrace = TimeSpan.FromMilliseconds(900);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>
+        /// How long a stop waits for the work to finish its own cleanup (saving resume state; aborting a multipart
+        /// upload, which the transfer layer finishes before its task ends).
+        /// </summary>
+        protected virtual TimeSpan StopGrace => DefaultStopGrace;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken => _stop.Token;

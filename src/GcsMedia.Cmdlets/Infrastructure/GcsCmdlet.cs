@@ -5,6 +5,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Security;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets
 {
@@ -140,6 +141,21 @@ namespace GcsMedia.Cmdlets
             WriteVerbose($"Endpoint {connection!.Urls.Root}, authentication: {connection.AuthKind}" + (EncryptionKey != null ? ", customer-supplied encryption key" : string.Empty) + ".");
             return connection;
         }
+
+        /// <summary>
+        /// The transfer layer over this command's connection: progress activities named after the command, one
+        /// bandwidth cap for everything the command transfers, and the retry strategy every transfer uses.
+        /// </summary>
+        internal TransferManager CreateTransferManager(long? maxBytesPerSecond = null)
+            => new TransferManager(Connection.Client, Connection.Urls, new TransferManagerOptions
+            {
+                MaxBytesPerSecond = maxBytesPerSecond,
+                ProgressLabel = MyInvocation.MyCommand.Name,
+                RetryStrategyFactory = CreateRetryStrategy,
+            });
+
+        /// <summary>The retry strategy of every request sequence the command makes (the one place to change retry settings).</summary>
+        internal RetryStrategy CreateRetryStrategy() => new RetryStrategy();
 
         /// <summary>
         /// Resolves a -Path (wildcards allowed) to file system paths on the pipeline thread; a path that matches

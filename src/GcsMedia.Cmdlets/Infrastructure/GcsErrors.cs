@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Net.Http;
 using System.Text.RegularExpressions;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets
 {
@@ -31,6 +32,16 @@ namespace GcsMedia.Cmdlets
             string what = target?.ToString() ?? "the object";
             switch (exception)
             {
+                case ObjectExistsException exists when exists.Target.StartsWith("gs://", StringComparison.Ordinal):
+                    return Create(exception, "PreconditionFailed", ErrorCategory.ResourceExists, target, $"{exists.Target} already exists. Use -Force to overwrite it.");
+                case ObjectExistsException exists:
+                    return Create(exception, "FileExists", ErrorCategory.ResourceExists, target,
+                        $"The file '{exists.Target}' already exists. Use -Force to overwrite it, or choose another path.");
+                case UploadSessionExpiredException expired:
+                    return FromStatus(exception, expired.StatusCode ?? 404, target, preconditionMeansExists, $"{Redact(expired.Message)} Upload the file again with Send-GcsMedia -Resumable.");
+                case SourceChangedException changed:
+                    return Create(exception, "SourceChanged", ErrorCategory.InvalidData, target,
+                        $"{Redact(changed.Message)} Upload it again with Send-GcsMedia -Resumable -Force.");
                 case DataCorruptionException corruption:
                     return Create(
                         exception,
@@ -44,7 +55,7 @@ namespace GcsMedia.Cmdlets
                     return Create(exception, "InvalidResponse", ErrorCategory.InvalidResult, target,
                         $"The server's answer for {what} could not be understood: {Redact(invalid.Message)} Check that -Endpoint points at Google Cloud Storage or a compatible emulator.");
                 case ArgumentException argument:
-                    return Create(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target, Redact(argument.Message));
+                    return Create(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target, Redact(AsParameterText(argument)));
                 case FileNotFoundException _:
                 case DirectoryNotFoundException _:
                     return Create(exception, "FileNotFound", ErrorCategory.ObjectNotFound, target,
@@ -107,6 +118,20 @@ namespace GcsMedia.Cmdlets
                         $"The request for {what} failed with status {status}. {detail}");
             }
         }
+
+        /// <summary>
+        /// The text of an argument error without .NET's "(Parameter 'x')" suffix; a message from the transfer layer that
+        /// starts with its option's name gets the parameter's dash ("ChunkSize 5 is …" becomes "-ChunkSize 5 is …").
+        /// </summary>
+        public static string AsParameterText(ArgumentException exception)
+        {
+            string message = ParameterSuffix.Replace(exception.Message, string.Empty);
+            return exception.ParamName != null && message.StartsWith(exception.ParamName + " ", StringComparison.Ordinal) ? "-" + message : message;
+        }
+
+        /// <summary>A bad option refused by the transfer layer, found before any request was sent.</summary>
+        public static ErrorRecord InvalidArgument(ArgumentException exception, object? target)
+            => InvalidArgument(AsParameterText(exception), exception.ParamName ?? "Argument", target);
 
         /// <summary>A bad parameter, found before any request was sent.</summary>
         public static ErrorRecord InvalidArgument(string message, string parameterName, object? target)

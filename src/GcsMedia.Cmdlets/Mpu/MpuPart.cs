@@ -28,5 +28,17 @@ namespace GcsMedia
         public string? Endpoint { get; set; }
 
         public override string ToString() => $"gs://{Bucket}/{ObjectName} part {PartNumber}";
+
+        internal static MpuPart From(GcsMedia.Transfers.UploadedPart part, GcsMedia.Protocol.GcsObjectRef target, string uploadId, string endpoint) => new MpuPart
+        {
+            Bucket = target.Bucket,
+            ObjectName = target.Name,
+            UploadId = uploadId,
+            PartNumber = part.PartNumber,
+            ETag = part.ETag,
+            Size = part.Size,
+            Crc32c = part.Crc32c,
+            Endpoint = endpoint,
+        };
     }
 }

@@ -54,5 +54,26 @@ namespace GcsMedia.Cmdlets
         public TimeSpan Elapsed { get; set; }
 
         public override string ToString() => Path;
+
+        internal static GcsDownloadResult From(GcsMedia.Transfers.FileDownloadResult result) => new GcsDownloadResult
+        {
+            Uri = result.Uri,
+            Path = result.Path,
+            StatusCode = result.StatusCode,
+            Start = result.Start,
+            End = result.End,
+            ContentRange = result.ContentRange,
+            BytesWritten = result.BytesWritten,
+            BytesDownloaded = result.BytesDownloaded,
+            TotalBytes = result.TotalBytes,
+            Generation = result.Generation,
+            ChecksumType = result.ChecksumType,
+            ChecksumVerified = result.ChecksumVerified,
+            Checksum = result.Checksum,
+            Mode = result.Mode,
+            Resumed = result.Resumed,
+            Retries = result.Retries,
+            Elapsed = result.Elapsed,
+        };
     }
 }

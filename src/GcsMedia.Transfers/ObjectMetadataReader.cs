@@ -4,16 +4,18 @@ using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
     /// GET of an object's metadata (JSON API), retried like any idempotent read. The protocol assembly has no
-    /// metadata call yet; this is the one request the cmdlets build themselves (used to validate a .partial resume).
+    /// metadata call yet; the layer needs it before a sliced download, to validate a .partial resume, and after an
+    /// XML multipart upload (whose completion answers XML, not the object).
     /// </summary>
     internal static class ObjectMetadataReader
     {
-        public static Task<ObjectResource> GetAsync(HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, CancellationToken cancellationToken)
-            => new RetryStrategy().ExecuteAsync(
+        public static Task<ObjectResource> GetAsync(
+            HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, RetryStrategy retryStrategy, CancellationToken cancellationToken)
+            => retryStrategy.ExecuteAsync(
                 async token =>
                 {
                     using (var request = new HttpRequestMessage(HttpMethod.Get, urls.ObjectMetadata(obj, generation)))

@@ -2,11 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using Newtonsoft.Json;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
     /// One JSON file per resumable upload, named by a hash of (endpoint, bucket, object, full source path, file
@@ -14,16 +13,18 @@ namespace GcsMedia.Cmdlets
     /// elsewhere; the GCSMEDIA_STATE_DIR environment variable overrides it. Files are created owner-only (Unix
     /// mode 0600 in a 0700 folder; on Windows the folder lives in the user's private profile).
     /// </summary>
-    internal sealed class UploadStateStore
+    public sealed class FileUploadStateStore : IUploadStateStore
     {
         public const string DirectoryVariable = "GCSMEDIA_STATE_DIR";
 
-        public UploadStateStore(string? directory = null)
+        public FileUploadStateStore(string? directory = null)
         {
             Directory = directory ?? DefaultDirectory();
         }
 
         public string Directory { get; }
+
+        public string Location => Directory;
 
         public static string DefaultDirectory()
         {
@@ -42,35 +43,15 @@ namespace GcsMedia.Cmdlets
             return Path.Combine(home, ".gcsmedia", "uploads");
         }
 
-        public static string KeyFor(string endpoint, string bucket, string objectName, string sourcePath, long length, long lastWriteTimeUtcTicks)
-        {
-            string identity = string.Join("\n", endpoint.TrimEnd('/'), bucket, objectName, sourcePath, length.ToString(), lastWriteTimeUtcTicks.ToString());
-            using (SHA256 sha = SHA256.Create())
-            {
-                byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(identity));
-                var hex = new StringBuilder(digest.Length * 2);
-                foreach (byte b in digest)
-                {
-                    hex.Append(b.ToString("x2"));
-                }
-
-                return hex.ToString();
-            }
-        }
-
-        public static string KeyFor(UploadState state)
-            => KeyFor(state.Endpoint, state.Bucket, state.ObjectName, state.SourcePath, state.Length, state.LastWriteTimeUtcTicks);
-
         public string PathFor(string key) => Path.Combine(Directory, key + ".json");
 
-        /// <summary>The saved state for this identity, or null.</summary>
         public UploadState? Find(string key)
         {
             string path = PathFor(key);
             return File.Exists(path) ? Load(path) : null;
         }
 
-        /// <summary>Every state file in the folder; unreadable files are skipped.</summary>
+        /// <summary>Unreadable files are skipped.</summary>
         public IEnumerable<UploadState> All()
         {
             if (!System.IO.Directory.Exists(Directory))
@@ -109,11 +90,11 @@ namespace GcsMedia.Cmdlets
             return state;
         }
 
-        /// <summary>Writes the state (owner-only) and returns its path. Replaces an older file atomically.</summary>
+        /// <summary>Writes the state owner-only, replacing an older file atomically.</summary>
         public string Save(UploadState state)
         {
             CreateDirectory(Directory);
-            string path = state.StatePath ?? PathFor(KeyFor(state));
+            string path = state.StatePath ?? PathFor(state.Key);
             string temp = path + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
             byte[] bytes = new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(state, Formatting.Indented));
             using (FileStream stream = CreateOwnerOnly(temp))
@@ -134,7 +115,7 @@ namespace GcsMedia.Cmdlets
 
         public void Remove(UploadState state)
         {
-            string path = state.StatePath ?? PathFor(KeyFor(state));
+            string path = state.StatePath ?? PathFor(state.Key);
             if (File.Exists(path))
             {
                 File.Delete(path);

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using Newtonsoft.Json;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
     /// The sidecar &lt;OutFile&gt;.partial.json next to a download in progress: which object and generation the

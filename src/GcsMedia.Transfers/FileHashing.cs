@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>Checksums of local files, in the base64 form GCS reports.</summary>
     internal static class FileHashing

@@ -1,15 +1,17 @@
 using System;
+using System.Security.Cryptography;
+using System.Text;
 using Newtonsoft.Json;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
-    /// What a new process needs to finish a resumable upload. Persisted by <see cref="UploadStateStore"/> in an
-    /// owner-only file. <see cref="SessionUri"/> is a bearer capability: it is never printed, logged or put in an
+    /// What a new process needs to finish a resumable upload. Persisted by an <see cref="IUploadStateStore"/> (a file
+    /// store writes owner-only files). <see cref="SessionUri"/> is a bearer capability: it is never printed, logged or put in an
     /// error message, and no output object exposes it.
     /// </summary>
     [JsonObject(MemberSerialization.OptIn)]
-    internal sealed class UploadState
+    public sealed class UploadState
     {
         public const int CurrentVersion = 1;
 
@@ -54,6 +56,28 @@ namespace GcsMedia.Cmdlets
         public string? StatePath { get; set; }
 
         public string ObjectUri => $"gs://{Bucket}/{ObjectName}";
+
+        /// <summary>
+        /// The identity of the upload: a hash of (endpoint, bucket, object, full source path, file length, last write
+        /// time). A changed file or target is a different upload.
+        /// </summary>
+        public string Key => KeyFor(Endpoint, Bucket, ObjectName, SourcePath, Length, LastWriteTimeUtcTicks);
+
+        public static string KeyFor(string endpoint, string bucket, string objectName, string sourcePath, long length, long lastWriteTimeUtcTicks)
+        {
+            string identity = string.Join("\n", endpoint.TrimEnd('/'), bucket, objectName, sourcePath, length.ToString(), lastWriteTimeUtcTicks.ToString());
+            using (SHA256 sha = SHA256.Create())
+            {
+                byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(identity));
+                var hex = new StringBuilder(digest.Length * 2);
+                foreach (byte b in digest)
+                {
+                    hex.Append(b.ToString("x2"));
+                }
+
+                return hex.ToString();
+            }
+        }
 
         public override string ToString() => $"Resumable upload of {SourcePath} to {ObjectUri}";
     }

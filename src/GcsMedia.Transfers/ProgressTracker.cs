@@ -1,20 +1,18 @@
 using System;
 using System.Diagnostics;
-using System.Management.Automation;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
-    /// Throttled Write-Progress for one transfer: at most four updates a second, showing bytes, rate and time
-    /// remaining; <see cref="Complete"/> always sends the Completed record. Thread-safe; records go through the
-    /// async pipeline so they are written on the pipeline thread.
+    /// Throttled progress for one transfer (or one slice, part or folder): at most four updates a second, showing
+    /// bytes, rate and time remaining; <see cref="Complete"/> always sends the Completed record. Thread-safe.
     /// </summary>
-    internal sealed class TransferProgress
+    public sealed class ProgressTracker
     {
         private static readonly long MinTicksBetweenUpdates = Stopwatch.Frequency / 4;
         private static int _nextActivityId = 1000;
 
-        private readonly AsyncPipeline _pipeline;
+        private readonly ITransferObserver _observer;
         private readonly string _activity;
         private readonly string _target;
         private readonly int _parentActivityId;
@@ -24,9 +22,9 @@ namespace GcsMedia.Cmdlets
         private long _startBytes;
         private bool _completed;
 
-        public TransferProgress(AsyncPipeline pipeline, string activity, string target, long? totalBytes, int parentActivityId = -1)
+        public ProgressTracker(ITransferObserver observer, string activity, string target, long? totalBytes, int parentActivityId = -1)
         {
-            _pipeline = pipeline;
+            _observer = observer;
             _activity = activity;
             _target = target;
             TotalBytes = totalBytes;
@@ -49,7 +47,7 @@ namespace GcsMedia.Cmdlets
 
         public void Report(long bytesDone)
         {
-            ProgressRecord? record = null;
+            ProgressUpdate? record = null;
             lock (_gate)
             {
                 long now = _clock.ElapsedTicks;
@@ -62,14 +60,7 @@ namespace GcsMedia.Cmdlets
                 record = Build(bytesDone, now);
             }
 
-            try
-            {
-                _pipeline.WriteProgress(record);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: progress is best effort.
-            }
+            _observer.Progress(record);
         }
 
         public void Complete()
@@ -84,29 +75,28 @@ namespace GcsMedia.Cmdlets
                 _completed = true;
             }
 
-            var record = new ProgressRecord(ActivityId, _activity, _target)
+            _observer.Progress(new ProgressUpdate
             {
-                RecordType = ProgressRecordType.Completed,
+                ActivityId = ActivityId,
+                Activity = _activity,
+                Status = _target,
                 ParentActivityId = _parentActivityId,
-            };
-            try
-            {
-                _pipeline.WriteProgress(record);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+                Completed = true,
+            });
         }
 
-        private ProgressRecord Build(long bytesDone, long nowTicks)
+        private ProgressUpdate Build(long bytesDone, long nowTicks)
         {
             double seconds = Math.Max(nowTicks / (double)Stopwatch.Frequency, 0.001);
             double rate = Math.Max(bytesDone - _startBytes, 0) / seconds;
             string status = TotalBytes.HasValue
                 ? $"{FormatBytes(bytesDone)} of {FormatBytes(TotalBytes.Value)} at {FormatBytes((long)rate)}/s"
                 : $"{FormatBytes(bytesDone)} at {FormatBytes((long)rate)}/s";
-            var record = new ProgressRecord(ActivityId, _activity, status)
+            var record = new ProgressUpdate
             {
+                ActivityId = ActivityId,
+                Activity = _activity,
+                Status = status,
                 ParentActivityId = _parentActivityId,
                 CurrentOperation = _target,
             };

@@ -6,11 +6,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
-    /// Uploads planned parts of one file to an initiated XML multipart upload, in parallel: shared by
-    /// Add-GcsMpuPart and Send-GcsMedia -Parallel. Each part is its own <see cref="XmlMpuPart"/> (crc32c in
+    /// Uploads planned parts of one file to an initiated XML multipart upload, in parallel: the parts of a
+    /// parallel upload, and planned parts uploaded on their own (Add-GcsMpuPart). Each part is its own <see cref="XmlMpuPart"/> (crc32c in
     /// x-goog-hash, checked against the server's, retried on transient failures). At most
     /// <c>throttleLimit</c> parts run at once; an optional <see cref="BandwidthLimiter"/> is shared by all of them.
     /// Progress: a parent record for the file and a child record per part in flight, Completed always sent.
@@ -19,12 +19,10 @@ namespace GcsMedia.Cmdlets
     /// </summary>
     internal static class MpuPartUploader
     {
-        public static async Task<MpuPart[]> UploadAsync(
-            AsyncPipeline pipeline,
+        public static async Task<UploadedPart[]> UploadAsync(
+            ITransferObserver observer,
             XmlMpuContainer container,
             GcsObjectRef target,
-            string uploadId,
-            string endpoint,
             string file,
             IReadOnlyList<XmlMpuPlannedPart> plan,
             int throttleLimit,
@@ -33,9 +31,9 @@ namespace GcsMedia.Cmdlets
             CancellationToken token)
         {
             long totalBytes = plan.Sum(p => p.Length);
-            var parent = new TransferProgress(pipeline, activity, $"{file}: {plan.Count} part(s)", totalBytes);
+            var parent = new ProgressTracker(observer, activity, $"{file}: {plan.Count} part(s)", totalBytes);
             long sent = 0;
-            var results = new MpuPart[plan.Count];
+            var results = new UploadedPart[plan.Count];
             Exception? firstError = null;
             using (var failFast = CancellationTokenSource.CreateLinkedTokenSource(token))
             using (var throttle = new SemaphoreSlim(Math.Max(1, throttleLimit)))
@@ -47,7 +45,7 @@ namespace GcsMedia.Cmdlets
                     try
                     {
                         results[index] = await UploadOneAsync(
-                            pipeline, container, target, uploadId, file, endpoint, planned, plan.Count, parent,
+                            observer, container, target, file, planned, plan.Count, parent,
                             delta => parent.Report(Interlocked.Add(ref sent, delta)), limiter, failFast.Token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (!(ex is OperationCanceledException && failFast.IsCancellationRequested))
@@ -100,12 +98,12 @@ namespace GcsMedia.Cmdlets
             return results;
         }
 
-        private static async Task<MpuPart> UploadOneAsync(
-            AsyncPipeline pipeline, XmlMpuContainer container, GcsObjectRef target, string uploadId, string file, string endpoint,
-            XmlMpuPlannedPart planned, int count, TransferProgress parent, Action<long> addToParent, BandwidthLimiter? limiter, CancellationToken token)
+        private static async Task<UploadedPart> UploadOneAsync(
+            ITransferObserver observer, XmlMpuContainer container, GcsObjectRef target, string file,
+            XmlMpuPlannedPart planned, int count, ProgressTracker parent, Action<long> addToParent, BandwidthLimiter? limiter, CancellationToken token)
         {
-            var child = new TransferProgress(
-                pipeline, $"Part {planned.Number} of {count}", $"bytes {planned.Offset}-{Math.Max(planned.Offset, planned.End - 1)} of {file}",
+            var child = new ProgressTracker(
+                observer, $"Part {planned.Number} of {count}", $"bytes {planned.Offset}-{Math.Max(planned.Offset, planned.End - 1)} of {file}",
                 planned.Length, parent.ActivityId);
             long reported = 0;
             void OnProgress(long bytes)
@@ -121,28 +119,11 @@ namespace GcsMedia.Cmdlets
                 using (var source = new PartSourceStream(file, planned.Offset, planned.Length, OnProgress, limiter))
                 {
                     XmlMpuPart part = container.CreatePart(source, planned.Offset, planned.End, planned.Number);
-                    part.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
+                    part.Retrying = e => observer.Retrying(e, $"part {planned.Number}");
                     string etag = await part.UploadAsync(token).ConfigureAwait(false);
                     OnProgress(planned.Length);
-                    try
-                    {
-                        pipeline.WriteVerbose($"Part {planned.Number} of {target} uploaded: bytes {planned.Offset}-{planned.End - 1}, crc32c {part.ChecksumValue}, ETag {etag}.");
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-
-                    return new MpuPart
-                    {
-                        Bucket = target.Bucket,
-                        ObjectName = target.Name,
-                        UploadId = uploadId,
-                        PartNumber = planned.Number,
-                        ETag = etag,
-                        Size = planned.Length,
-                        Crc32c = part.ChecksumValue,
-                        Endpoint = endpoint,
-                    };
+                    observer.Note($"Part {planned.Number} of {target} uploaded: bytes {planned.Offset}-{planned.End - 1}, crc32c {part.ChecksumValue}, ETag {etag}.");
+                    return new UploadedPart(planned.Number, etag, planned.Offset, planned.Length, part.ChecksumValue);
                 }
             }
             finally

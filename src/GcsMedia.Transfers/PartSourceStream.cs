@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
     /// A part's source for <see cref="XmlMpuPart"/>: the file, seekable, with progress and an optional shared
@@ -12,9 +12,8 @@ namespace GcsMedia.Cmdlets
     /// then to send it (again after a retry). Only the sending reads (those after the first Length bytes) report
     /// progress (position − Start) and are throttled, so hashing a part does not use up the bandwidth budget.
     /// </summary>
-    internal sealed class PartSourceStream : Stream
+    internal sealed class PartSourceStream : ReadOnlyStreamWrapper
     {
-        private readonly Stream _inner;
         private readonly long _start;
         private readonly long _length;
         private readonly Action<long> _report;
@@ -22,32 +21,20 @@ namespace GcsMedia.Cmdlets
         private long _totalRead;
 
         public PartSourceStream(string path, long start, long length, Action<long> report, BandwidthLimiter? limiter)
+            : base(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous), leaveOpen: false)
         {
-            _inner = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous);
             _start = start;
             _length = length;
             _report = report;
             _limiter = limiter;
         }
 
-        public override bool CanRead => true;
-
         public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => _inner.Length;
-
-        public override long Position
-        {
-            get => _inner.Position;
-            set => _inner.Position = value;
-        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
             bool sending = _totalRead >= _length;
-            int n = _inner.Read(buffer, offset, Limit(count, sending));
+            int n = Inner.Read(buffer, offset, Limit(count, sending));
             if (sending && n > 0)
             {
                 _limiter?.Wait(n);
@@ -59,33 +46,13 @@ namespace GcsMedia.Cmdlets
         public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
             bool sending = _totalRead >= _length;
-            int n = await _inner.ReadAsync(buffer, offset, Limit(count, sending), cancellationToken).ConfigureAwait(false);
+            int n = await Inner.ReadAsync(buffer, offset, Limit(count, sending), cancellationToken).ConfigureAwait(false);
             if (sending && n > 0 && _limiter != null)
             {
                 await _limiter.WaitAsync(n, cancellationToken).ConfigureAwait(false);
             }
 
             return Counted(n);
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
 
         /// <summary>Throttled reads are cut into pieces of at most 64 KiB so parallel parts sharing a limiter interleave.</summary>
@@ -96,7 +63,7 @@ namespace GcsMedia.Cmdlets
             _totalRead += n;
             if (_totalRead > _length)
             {
-                _report(Math.Min(_length, Math.Max(0, _inner.Position - _start)));
+                _report(Math.Min(_length, Math.Max(0, Inner.Position - _start)));
             }
 
             return n;

@@ -1,7 +1,7 @@
 namespace GcsMedia.Emulator;
 
-/// <summary>Caps the throughput of a request or response body with a <see cref="TokenBucket"/>.</summary>
-internal sealed class ThrottledStream(Stream inner, TokenBucket bucket) : Stream
+/// <summary>Caps the throughput of a request or response body with a <see cref="TokenBucket"/> (the emulator's --bandwidth-mbps shaping).</summary>
+internal sealed class ShapedBodyStream(Stream inner, TokenBucket bucket) : Stream
 {
     private const int Slice = 16 * 1024;
 

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using GcsMedia.Protocol;
+
+namespace GcsMedia.Transfers
+{
+    /// <summary>
+    /// A file as an XML multipart upload whose parts are sent in parallel: refuse an existing object unless
+    /// overwriting, initiate, upload the parts, complete, and check the object's crc32c against the parts' combined
+    /// crc32c. Any failure or a cancellation aborts the upload before the task ends, so no unfinished upload (and its
+    /// stored parts) is left behind and a caller that waits for the task waits for the abort.
+    /// </summary>
+    internal static class ParallelUpload
+    {
+        private static readonly TimeSpan AbortTimeLimit = TimeSpan.FromSeconds(30);
+
+        public static async Task<UploadResult> RunAsync(
+            TransferManager manager, GcsObjectRef target, FileInfo file, string contentType, UploadOptions options, ITransferObserver observer, CancellationToken token)
+        {
+            IReadOnlyList<XmlMpuPlannedPart> plan = Plan(file, options.PartSize);
+            if (!options.Overwrite)
+            {
+                bool exists;
+                try
+                {
+                    await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+                    exists = true;
+                }
+                catch (InvalidResponseException ex) when (ex.StatusCode == 404)
+                {
+                    exists = false;
+                }
+
+                if (exists)
+                {
+                    throw new ObjectExistsException(target.ToString());
+                }
+            }
+
+            var container = new XmlMpuContainer(manager.Client, manager.Urls, target, contentType, retryStrategy: manager.NewRetryStrategy())
+            {
+                Retrying = e => observer.Retrying(e, null),
+            };
+            string uploadId;
+            try
+            {
+                uploadId = await container.InitiateAsync(options.Metadata == null || options.Metadata.Count == 0 ? null : options.Metadata, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested && container.UploadId != null)
+            {
+                await AbortAsync(container, target, observer).ConfigureAwait(false);
+                throw;
+            }
+
+            observer.Note($"Started a multipart upload of {target}: {plan.Count} part(s) of up to {options.PartSize} bytes, {options.PartConcurrency} at a time.");
+            UploadedPart[] parts;
+            try
+            {
+                parts = await MpuPartUploader.UploadAsync(
+                    observer, container, target, file.FullName, plan, options.PartConcurrency, manager.Limiter, manager.Activity("Upload", target), token).ConfigureAwait(false);
+                foreach (UploadedPart part in parts)
+                {
+                    container.RegisterPart(part.PartNumber, part.ETag);
+                }
+
+                await container.FinalizeAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Also on cancellation: the abort uses its own time limit.
+                await AbortAsync(container, target, observer).ConfigureAwait(false);
+                throw;
+            }
+
+            ObjectResource resource = await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+            string? expected = options.Checksum == ChecksumType.None ? null : CombinedCrc32c(parts);
+            if (expected != null && resource.Crc32c != null && !string.Equals(expected, resource.Crc32c, StringComparison.Ordinal))
+            {
+                throw DataCorruptionException.ForUpload(ChecksumType.Crc32c, resource.Crc32c, expected, file.Length, target.ToString());
+            }
+
+            return SingleUpload.Finish(resource, target, file.FullName, UploadTypes.XmlMpu, observer);
+        }
+
+        /// <summary>The file's parts; <see cref="ArgumentException"/> (ParamName PartSize) when the part size does not fit the file.</summary>
+        public static IReadOnlyList<XmlMpuPlannedPart> Plan(FileInfo file, long partSize)
+        {
+            try
+            {
+                return XmlMpuPlan.Split(file.Length, partSize);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"PartSize {TransferLimits.DescribeSize(partSize)} for '{file.FullName}': {TrimParameterSuffix(ex.Message)}", "PartSize", ex);
+            }
+        }
+
+        /// <summary>The object's crc32c computed from its parts' crc32c values; null when a part's value is unknown.</summary>
+        public static string? CombinedCrc32c(IReadOnlyList<UploadedPart> parts)
+        {
+            if (parts.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (UploadedPart part in parts)
+            {
+                if (part.Crc32c == null)
+                {
+                    return null;
+                }
+            }
+
+            uint combined = Crc32cHasher.FromBase64(parts[0].Crc32c!);
+            for (int i = 1; i < parts.Count; i++)
+            {
+                combined = Crc32cHasher.Combine(combined, Crc32cHasher.FromBase64(parts[i].Crc32c!), parts[i].Size);
+            }
+
+            return Crc32cHasher.ToBase64(combined);
+        }
+
+        /// <summary>Aborts the multipart upload with its own time limit (the caller's token may be cancelled already).</summary>
+        private static async Task AbortAsync(XmlMpuContainer container, GcsObjectRef target, ITransferObserver observer)
+        {
+            using (var limit = new CancellationTokenSource(AbortTimeLimit))
+            {
+                try
+                {
+                    container.RetryStrategy = new RetryStrategy();
+                    await container.CancelAsync(limit.Token).ConfigureAwait(false);
+                    observer.Note($"Aborted the multipart upload of {target}; its parts were discarded.");
+                }
+                catch (Exception ex)
+                {
+                    observer.Warning(new TransferWarning(
+                        TransferWarningKind.MultipartAbortFailed,
+                        $"Could not abort the multipart upload of {target}: {ex.Message} Its parts stay stored until the upload is aborted.",
+                        target.ToString()));
+                }
+            }
+        }
+
+        /// <summary>An argument exception's text without .NET's "(Parameter 'x')" and "Actual value was" suffixes.</summary>
+        private static string TrimParameterSuffix(string message)
+        {
+            foreach (string suffix in new[] { " (Parameter '", Environment.NewLine + "Actual value was", Environment.NewLine + "Parameter name:" })
+            {
+                int at = message.IndexOf(suffix, StringComparison.Ordinal);
+                if (at > 0)
+                {
+                    message = message.Substring(0, at);
+                }
+            }
+
+            return message.Trim();
+        }
+    }
+}

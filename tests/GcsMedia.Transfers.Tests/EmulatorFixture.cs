@@ -1,0 +1,131 @@
+using System.Net.Http.Headers;
+using System.Text;
+using GcsMedia.Emulator;
+using GcsMedia.Protocol;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace GcsMedia.Transfers.Tests;
+
+/// <summary>
+/// The GCS endpoint for the layer's tests: STORAGE_EMULATOR_HOST when it is set (build.ps1 sets it), otherwise an
+/// in-process GcsMedia.Emulator. Share it with [Collection(EmulatorCollection.Name)].
+/// </summary>
+public sealed class EmulatorFixture : IAsyncLifetime
+{
+    private EmulatorServer? _server;
+    private int _bucketCounter;
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>A plain client (no retries, no auth) for the transfers and for arranging and checking state.</summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None })
+    {
+        Timeout = TimeSpan.FromSeconds(100),
+    };
+
+    public StorageUrls Urls => new(Endpoint);
+
+    public async Task InitializeAsync()
+    {
+        Uri? fromEnvironment = TransportOptions.EmulatorEndpointFromEnvironment();
+        if (fromEnvironment != null)
+        {
+            Endpoint = fromEnvironment;
+            return;
+        }
+
+        _server = await EmulatorServer.StartAsync(new EmulatorOptions());
+        Endpoint = _server.Endpoint;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>A manager over the emulator with an in-memory state store unless one is given.</summary>
+    public TransferManager Manager(long? maxBytesPerSecond = null, IUploadStateStore? store = null)
+        => new(Http, Urls, new TransferManagerOptions { MaxBytesPerSecond = maxBytesPerSecond, StateStore = store ?? new InMemoryUploadStateStore() });
+
+    public async Task<string> CreateBucketAsync()
+    {
+        string name = $"layer-{Environment.ProcessId}-{Interlocked.Increment(ref _bucketCounter)}-{Guid.NewGuid():N}".ToLowerInvariant();
+        if (name.Length > 63)
+        {
+            name = name.Substring(0, 63).TrimEnd('-');
+        }
+
+        using var body = new StringContent(new JObject { ["name"] = name }.ToString(), Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await Http.PostAsync($"{Root}/storage/v1/b?project=gcsmedia-tests", body);
+        response.EnsureSuccessStatusCode();
+        return name;
+    }
+
+    public async Task<JObject> PutObjectAsync(string bucket, string name, byte[] data)
+    {
+        using var content = new ByteArrayContent(data);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/octet-stream");
+        using HttpResponseMessage response = await Http.PostAsync(Urls.Upload(bucket, "media", name), content);
+        string text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Arranging gs://{bucket}/{name} failed: {(int)response.StatusCode} {text}");
+        }
+
+        return JObject.Parse(text);
+    }
+
+    /// <summary>The object's metadata JSON, or null when it does not exist.</summary>
+    public async Task<JObject?> GetObjectAsync(string bucket, string name)
+    {
+        using HttpResponseMessage response = await Http.GetAsync(Urls.ObjectMetadata(new GcsObjectRef(bucket, name)));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return JObject.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<byte[]> ReadObjectAsync(string bucket, string name)
+        => await Http.GetByteArrayAsync(Urls.MediaDownload(new GcsObjectRef(bucket, name), null));
+
+    /// <summary>Registers storage-testbench fault instructions and returns the id for the x-retry-test-id header.</summary>
+    public async Task<string> CreateRetryTestAsync(string method, params string[] instructions)
+    {
+        var request = new JObject { ["instructions"] = new JObject { [method] = new JArray(instructions) } };
+        using var body = new StringContent(request.ToString(), Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await Http.PostAsync($"{Root}/retry_test", body);
+        response.EnsureSuccessStatusCode();
+        return (string)JObject.Parse(await response.Content.ReadAsStringAsync())["id"]!;
+    }
+
+    public static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>The object's crc32c as GCS reports it (base64, big-endian).</summary>
+    public static string Crc32c(byte[] data)
+    {
+        using MediaHasher hasher = MediaHasher.Create(ChecksumType.Crc32c)!;
+        hasher.Append(data, 0, data.Length);
+        return hasher.GetBase64();
+    }
+
+    private string Root => Endpoint.GetLeftPart(UriPartial.Authority);
+}
+
+[CollectionDefinition(Name)]
+public sealed class EmulatorCollection : ICollectionFixture<EmulatorFixture>
+{
+    public const string Name = "Emulator";
+}

@@ -1,0 +1,44 @@
+using Xunit;
+
+namespace GcsMedia.Transfers.Tests;
+
+public sealed class OptionsTests
+{
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1000L)]
+    public void A_bandwidth_cap_below_1_KiB_per_second_is_refused(long cap)
+    {
+        var error = Assert.Throws<ArgumentException>(() => TransferLimits.CheckMaxBytesPerSecond(cap));
+        Assert.Equal("MaxBytesPerSecond", error.ParamName);
+        Assert.StartsWith("MaxBytesPerSecond ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manager_refuses_a_bad_cap_before_any_request()
+    {
+        Assert.Throws<ArgumentException>(() => new TransferManager(new HttpClient(), new GcsMedia.Protocol.StorageUrls(new Uri("http://127.0.0.1:1")), new TransferManagerOptions { MaxBytesPerSecond = 5 }));
+    }
+
+    [Theory]
+    [InlineData(0L, false)]
+    [InlineData(100L, false)]
+    [InlineData(256L * 1024, true)]
+    [InlineData(256L * 1024 + 1, false)]
+    [InlineData(16L * 1024 * 1024, true)]
+    public void The_chunk_size_is_a_positive_multiple_of_256_KiB(long chunkSize, bool valid)
+    {
+        Exception? error = Record.Exception(() => TransferLimits.CheckUploadChunkSize(chunkSize));
+        Assert.Equal(valid, error == null);
+    }
+
+    [Theory]
+    [InlineData(1024L * 1024, false)]
+    [InlineData(5L * 1024 * 1024, true)]
+    [InlineData(6L * 1024 * 1024 * 1024, false)]
+    public void The_part_size_is_within_GCS_limits(long partSize, bool valid)
+    {
+        Exception? error = Record.Exception(() => TransferLimits.CheckPartSize(partSize));
+        Assert.Equal(valid, error == null);
+    }
+}
