@@ -67,8 +67,11 @@ internal sealed class ResumableSessions(ObjectStore store)
         var rangeText = req.Request.Headers.ContentRange.ToString();
         ContentRangeHeader range;
         if (rangeText.Length > 0) range = ContentRangeHeader.Parse(rangeText);
+        else if (GzipRequestBody.WasDecoded(req.Http)) range = new(0, null, null);
         else if (req.Request.ContentLength is > 0 and var length) range = new(0, length - 1, length);
         else range = new(null, null, null);
+        if (range.OpenEnd && range.Total is { } openTotal)
+            range = openTotal > range.First ? range with { Last = openTotal - 1 } : new(null, null, openTotal);
 
         if (range.Total is { } declaredTotal && s.DeclaredLength is { } declared && declaredTotal != declared)
             throw GcsException.BadRequest($"The total size {declaredTotal} differs from X-Upload-Content-Length {declared}.");
@@ -92,14 +95,15 @@ internal sealed class ResumableSessions(ObjectStore store)
         }
 
         var first = range.First!.Value;
-        var last = range.Last!.Value;
-        var chunkLength = range.ChunkLength;
-        if (req.Request.ContentLength is { } contentLength && contentLength != chunkLength)
+        // An open end with an unknown total ("bytes a-*/*"): the body is the rest of the object, however long.
+        var toEndOfBody = range.OpenEnd;
+        var chunkLength = toEndOfBody ? long.MaxValue : range.ChunkLength;
+        if (!toEndOfBody && req.Request.ContentLength is { } contentLength && contentLength != chunkLength)
             throw GcsException.BadRequest($"Content-Length {contentLength} does not match Content-Range '{rangeText}'.");
         if (first > s.Persisted)
             throw GcsException.BadRequest(
                 $"Invalid request. The chunk starts at byte {first} but only {s.Persisted} bytes have been persisted.");
-        var isFinal = range.Total is { } t && last + 1 == t;
+        var isFinal = toEndOfBody || (range.Total is { } t && range.Last!.Value + 1 == t);
         if (!isFinal && chunkLength % ChunkGranularity != 0)
         {
             s.State = SessionState.Failed;
@@ -120,8 +124,11 @@ internal sealed class ResumableSessions(ObjectStore store)
                     .ConfigureAwait(false);
                 if (!req.AnswersInjectedStatusAfterBody)
                 {
-                    if (read < chunkLength) throw GcsException.BadRequest("The body is shorter than the Content-Range says.");
-                    if (await BodyCopy.HasMoreAsync(body, req.Aborted).ConfigureAwait(false))
+                    if (toEndOfBody && first + read < startLength)
+                        throw GcsException.BadRequest(
+                            $"The upload ends at byte {first + read} but {startLength} bytes have already been persisted.");
+                    if (!toEndOfBody && read < chunkLength) throw GcsException.BadRequest("The body is shorter than the Content-Range says.");
+                    if (!toEndOfBody && await BodyCopy.HasMoreAsync(body, req.Aborted).ConfigureAwait(false))
                         throw GcsException.BadRequest("The body is longer than the Content-Range says.");
                 }
             }
