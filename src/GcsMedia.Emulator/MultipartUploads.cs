@@ -49,8 +49,10 @@ internal sealed class MultipartUploads(ObjectStore store)
         return upload;
     }
 
-    public static GcsException NoSuchUpload(string id) => new(404, "notFound",
-        $"The requested upload was not found: {id}", "NoSuchUpload");
+    public static GcsException NoSuchUpload(string id) => new(404, "notFound", "The requested upload was not found.", "NoSuchUpload")
+    {
+        XmlMessage = "The requested upload was not found.",
+    };
 
     public MultipartUpload Find(string bucket, string key, string id)
     {

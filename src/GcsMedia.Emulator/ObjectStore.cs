@@ -72,7 +72,7 @@ internal sealed partial class ObjectStore : IDisposable
         {
             if (!_objects.TryGetValue(bucket, out var objects)) throw GcsException.BucketNotFound(bucket);
             if (!objects.TryGetValue(name, out var o) || (generation is { } g && g != o.Generation))
-                throw GcsException.NotFound($"No such object: {bucket}/{name}");
+                throw GcsException.ObjectNotFound(bucket, name);
             return o;
         }
     }
@@ -127,7 +127,7 @@ internal sealed partial class ObjectStore : IDisposable
         {
             if (!_objects.TryGetValue(bucket, out var objects)) throw GcsException.BucketNotFound(bucket);
             if (!objects.TryGetValue(name, out o!) || (generation is { } g && g != o.Generation))
-                throw GcsException.NotFound($"No such object: {bucket}/{name}");
+                throw GcsException.ObjectNotFound(bucket, name);
             pre.CheckForWrite(o);
             objects.Remove(name);
         }

@@ -34,7 +34,7 @@ internal sealed class ResumableSessions(ObjectStore store)
     private ResumableSession Find(string bucket, string id)
     {
         if (!_sessions.TryGetValue(id, out var s) || s.Bucket != bucket)
-            throw GcsException.NotFound($"No such upload session: {id}");
+            throw GcsException.NotFound("No such upload session.");  // the id is a bearer capability: never echoed
         return s;
     }
 
