@@ -45,6 +45,7 @@ public sealed class EmulatorServer : IAsyncDisposable
 
         IBlobStore blobs = options.DataDirectory is { Length: > 0 } dir ? new DiskBlobStore(dir) : new MemoryBlobStore();
         var store = new ObjectStore(blobs);
+        foreach (var bucket in options.Buckets) store.EnsureBucket(bucket);
         var dispatcher = new RequestDispatcher(store, new ResumableSessions(store), new MultipartUploads(store),
             new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps));
 

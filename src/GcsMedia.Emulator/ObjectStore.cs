@@ -27,13 +27,9 @@ internal sealed partial class ObjectStore : IDisposable
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")]
-    private static partial Regex BucketNamePattern();
-
     public BucketInfo CreateBucket(string name, string project)
     {
-        if (!BucketNamePattern().IsMatch(name) || name.Length > 222)
-            throw GcsException.BadRequest($"Invalid bucket name: '{name}'", "InvalidBucketName");
+        BucketNames.Validate(name);
         lock (_gate)
         {
             if (_buckets.ContainsKey(name))
@@ -42,6 +38,15 @@ internal sealed partial class ObjectStore : IDisposable
             _buckets[name] = b;
             _objects[name] = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
             return b;
+        }
+    }
+
+    /// <summary>Creates the bucket unless it exists (buckets named on the command line).</summary>
+    public BucketInfo EnsureBucket(string name)
+    {
+        lock (_gate)
+        {
+            return _buckets.TryGetValue(name, out var existing) ? existing : CreateBucket(name, "test-project");
         }
     }
 
