@@ -17,4 +17,7 @@ public sealed class EmulatorOptions
 
     /// <summary>Buckets created at start; one that already exists (in the data directory) is kept as it is.</summary>
     public List<string> Buckets { get; } = new();
+
+    /// <summary>Without a data directory, an object larger than this moves from memory to a temporary file.</summary>
+    internal long MemorySpillBytes { get; set; } = MemoryBlobStore.DefaultSpillBytes;
 }

@@ -26,8 +26,12 @@ internal sealed class ResumableSessions(ObjectStore store)
             Writer = store.CreateWriter(),
         };
         _sessions[session.Id] = session;
+        store.Catalog.SaveSession(session);
         return session;
     }
+
+    /// <summary>Brings back a session from the data directory.</summary>
+    public void Restore(ResumableSession session) => _sessions[session.Id] = session;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 
@@ -112,6 +116,7 @@ internal sealed class ResumableSessions(ObjectStore store)
                 "request (it's recommended to be the exact multiple of 262144).  The received request contained " +
                 $"{chunkLength} bytes, which does not meet this requirement.");
             s.Writer.Dispose();
+            store.Catalog.RemoveSession(s.Id);
             throw s.Failure;
         }
 
@@ -141,6 +146,11 @@ internal sealed class ResumableSessions(ObjectStore store)
             }
         }
 
+        if (s.Persisted != startLength)
+        {
+            s.Writer.Flush();
+            store.Catalog.SaveSession(s);
+        }
         if (req.AnswersInjectedStatusAfterBody)
         {
             await req.RespondWithInjectedStatusAsync().ConfigureAwait(false);
@@ -164,12 +174,14 @@ internal sealed class ResumableSessions(ObjectStore store)
             s.Result = created.Detached();
             s.State = SessionState.Completed;
             s.Hasher.Dispose();
+            store.Catalog.SaveSession(s);
         }
         catch (GcsException e)
         {
             s.State = SessionState.Failed;
             s.Failure = e;
             s.Writer.Dispose();
+            store.Catalog.RemoveSession(s.Id);
             throw;
         }
         await MediaUploads.WriteObjectAsync(req, s.Result).ConfigureAwait(false);
@@ -192,6 +204,7 @@ internal sealed class ResumableSessions(ObjectStore store)
             if (session.State == SessionState.Cancelled) throw GcsException.NotFound("The upload session was already cancelled.");
             session.State = SessionState.Cancelled;
             session.Dispose();
+            store.Catalog.RemoveSession(session.Id);
         }
         finally
         {
