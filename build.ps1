@@ -103,6 +103,10 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Docs' { & (Join-Path $RepoRoot 'tools/Build-Docs.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut }
     'Demo' { Invoke-Build -ProductOnly; & (Join-Path $RepoRoot 'tools/Demo.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
-    'Package' { Invoke-Build -ProductOnly; & (Join-Path $RepoRoot 'tools/Build-Package.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut }
+    'Package' {
+        Invoke-Build -ProductOnly
+        & (Join-Path $RepoRoot 'tools/Build-Package.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut
+        & (Join-Path $RepoRoot 'tools/Build-EmulatorTool.ps1') -RepoRoot $RepoRoot -OutDir (Join-Path $OutDir 'tool') -Configuration $Configuration
+    }
     'Bench' { Invoke-Build; & (Join-Path $RepoRoot 'bench/Run-Bench.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
 }

@@ -52,6 +52,7 @@ internal sealed class RequestDispatcher
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
+            if (flavor == ApiFlavor.Json) GzipRequestBody.DecodeIfGzipped(ctx);
 
             var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
             FaultingRequestStream? faultedBody = null;
@@ -80,6 +81,10 @@ internal sealed class RequestDispatcher
             await GcsErrors.WriteAsync(ctx, flavor, e).ConfigureAwait(false);
         }
         catch (FaultAbortException) { }
+        catch (InvalidDataException e) when (GzipRequestBody.WasDecoded(ctx))
+        {
+            await GcsErrors.WriteAsync(ctx, flavor, 400, "invalid", "The gzip-encoded request body is corrupt: " + e.Message).ConfigureAwait(false);
+        }
         catch (Exception) when (ctx.RequestAborted.IsCancellationRequested) { }
         catch (BadHttpRequestException e)
         {
