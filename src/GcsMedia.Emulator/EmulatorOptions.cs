@@ -14,4 +14,8 @@ public sealed class EmulatorOptions
 
     /// <summary>Per-connection body throughput cap in megabits per second; 0 means unlimited.</summary>
     public double BandwidthMbps { get; set; }
+
+    /// <summary>Most bytes one storage.objects.rewrite call copies (0: the whole object unless the request asks for less),
+    /// so that tests see a copy loop on rewriteToken.</summary>
+    public long RewriteBytesPerCall { get; set; }
 }

@@ -12,8 +12,9 @@ for (var i = 0; i < args.Length; i++)
         case "--data-dir": options.DataDirectory = Next(); break;
         case "--latency-ms": options.LatencyMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--bandwidth-mbps": options.BandwidthMbps = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--rewrite-bytes-per-call": options.RewriteBytesPerCall = long.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.Error.WriteLine("usage: GcsMedia.Emulator [--port N] [--data-dir DIR] [--latency-ms N] [--bandwidth-mbps N]");
+            Console.Error.WriteLine("usage: GcsMedia.Emulator [--port N] [--data-dir DIR] [--latency-ms N] [--bandwidth-mbps N] [--rewrite-bytes-per-call N]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument: {args[i]}");
