@@ -23,7 +23,7 @@ namespace GcsMedia.Cmdlets.Commands
         private IReadOnlyList<KeyValuePair<string, string>> _sourceKeyHeaders = Array.Empty<KeyValuePair<string, string>>();
 
         /// <summary>The source, gs://bucket/object.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("SourceUri")]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; } = string.Empty;

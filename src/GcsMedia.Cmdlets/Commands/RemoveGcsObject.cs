@@ -25,7 +25,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private readonly List<ObjectDeletionTarget> _pending = new List<ObjectDeletionTarget>();
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; } = string.Empty;
 
