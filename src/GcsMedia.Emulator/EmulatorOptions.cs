@@ -20,4 +20,7 @@ public sealed class EmulatorOptions
 
     /// <summary>Without a data directory, an object larger than this moves from memory to a temporary file.</summary>
     internal long MemorySpillBytes { get; set; } = MemoryBlobStore.DefaultSpillBytes;
+    /// <summary>Most bytes one storage.objects.rewrite call copies (0: the whole object unless the request asks for less),
+    /// so that tests see a copy loop on rewriteToken.</summary>
+    public long RewriteBytesPerCall { get; set; }
 }

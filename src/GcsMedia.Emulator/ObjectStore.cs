@@ -121,40 +121,6 @@ internal sealed partial class ObjectStore : IDisposable
         }
     }
 
-    /// <summary>Objects whose names start with <paramref name="prefix"/>, and the delimiter-collapsed prefixes.</summary>
-    public (List<StoredObject> Items, List<string> Prefixes, string? NextPageToken) List(
-        string bucket, string prefix, string? delimiter, int maxResults, string? pageToken)
-    {
-        lock (_gate)
-        {
-            if (!_objects.TryGetValue(bucket, out var objects)) throw GcsException.BucketNotFound(bucket);
-            var items = new List<StoredObject>();
-            var prefixes = new SortedSet<string>(StringComparer.Ordinal);
-            string? last = null;
-            var count = 0;
-            foreach (var (name, o) in objects)
-            {
-                if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                if (pageToken is not null && string.CompareOrdinal(name, pageToken) <= 0) continue;
-                if (count >= maxResults) return (items, prefixes.ToList(), last);
-                if (!string.IsNullOrEmpty(delimiter))
-                {
-                    var idx = name.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-                    if (idx >= 0)
-                    {
-                        if (prefixes.Add(name[..(idx + delimiter.Length)])) count++;
-                        last = name;
-                        continue;
-                    }
-                }
-                items.Add(o);
-                count++;
-                last = name;
-            }
-            return (items, prefixes.ToList(), null);
-        }
-    }
-
     public void Delete(string bucket, string name, long? generation, Preconditions pre)
     {
         StoredObject o;

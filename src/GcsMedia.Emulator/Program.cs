@@ -17,6 +17,7 @@ try
             case "--latency-ms": options.LatencyMs = NextInt(); break;
             case "--bandwidth-mbps": options.BandwidthMbps = double.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--bucket": options.Buckets.Add(BucketNames.Validate(Next())); break;
+            case "--rewrite-bytes-per-call": options.RewriteBytesPerCall = long.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture); break;
             case "-h" or "--help":
                 Console.Out.WriteLine(Usage.Text);
                 return 0;

@@ -18,6 +18,9 @@ internal static class Usage
                                the memory limit spill to temporary files)
           --latency-ms N       delay added to every request, in milliseconds (default 0)
           --bandwidth-mbps N   per-connection body throughput cap in megabits per second (default 0: unlimited)
+          --rewrite-bytes-per-call N
+                               most bytes one objects.rewrite call copies, so clients loop on rewriteToken
+                               (default 0: the whole object unless the request asks for less)
           -h, --help           print this help and exit
         """;
 }
