@@ -5,6 +5,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -162,13 +163,13 @@ namespace GcsMedia.Cmdlets.Commands
         private async Task CopyAsync(AsyncPipeline pipeline, GcsObjectRef source, GcsObjectRef destination, CancellationToken token)
         {
             GcsConnection connection = Connection;
-            var progress = new TransferProgress(pipeline, $"Copying {source}", destination.ToString(), null);
+            var progress = new ProgressTracker(new PipelineObserver(pipeline), $"Copying {source}", destination.ToString(), null);
             var rewrite = new ObjectRewrite(connection.Client, connection.Urls, source, destination)
             {
                 SourceGeneration = SourceGeneration,
                 IfGenerationMatch = Force ? (long?)null : 0,
                 MaxBytesRewrittenPerCall = MaxBytesPerCall,
-                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
                 Progress = (done, total) =>
                 {
                     progress.TotalBytes = total;
@@ -183,7 +184,7 @@ namespace GcsMedia.Cmdlets.Commands
             try
             {
                 ObjectResource copy = await rewrite.RewriteAsync(token).ConfigureAwait(false);
-                pipeline.WriteVerbose($"Copied {source} to {destination} on the server: {TransferProgress.FormatBytes(rewrite.TotalBytesRewritten)} in {rewrite.CallCount} rewrite call(s).");
+                pipeline.WriteVerbose($"Copied {source} to {destination} on the server: {ProgressTracker.FormatBytes(rewrite.TotalBytesRewritten)} in {rewrite.CallCount} rewrite call(s).");
                 pipeline.WriteObject(GcsObject.From(copy, destination, null, null));
             }
             finally

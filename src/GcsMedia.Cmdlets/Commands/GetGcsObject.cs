@@ -93,7 +93,7 @@ namespace GcsMedia.Cmdlets.Commands
         private async Task GetOneAsync(AsyncPipeline pipeline, GcsObjectRef target, CancellationToken token)
         {
             GcsConnection connection = Connection;
-            ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, Generation, token).ConfigureAwait(false);
+            ObjectResource resource = await CreateTransferManager().GetObjectAsync(target, Generation, token).ConfigureAwait(false);
             pipeline.WriteObject(GcsObject.From(resource, target, null, null));
         }
 
@@ -109,7 +109,7 @@ namespace GcsMedia.Cmdlets.Commands
                 PageSize = PageSize,
             })
             {
-                Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
             };
             long objects = 0;
             long prefixes = 0;
