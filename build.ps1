@@ -77,7 +77,7 @@ function Invoke-Test {
         }
 
         if (-not $selective -or $PesterPath) {
-            $pesterTargets = $PesterPath ? @($PesterPath | ForEach-Object { (Resolve-Path $_).Path }) : @(Join-Path $RepoRoot 'tests/pester')
+            $pesterTargets = $PesterPath ? @($PesterPath -split "," | ForEach-Object { (Resolve-Path $_.Trim()).Path }) : @(Join-Path $RepoRoot 'tests/pester')
             $pester = Invoke-PesterSuite -RepoRoot $RepoRoot -ModuleOut $ModuleOut -ResultsDir $results -TestsPath $pesterTargets
             Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
             $passed += $pester.Passed
