@@ -160,7 +160,7 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 var deletion = new ObjectDeletion(connection.Client, connection.Urls, target.Object, target.Generation, target.IfGenerationMatch)
                 {
-                    Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                    Retrying = e => PipelineObserver.Retrying(pipeline, e),
                 };
                 await deletion.DeleteAsync(token).ConfigureAwait(false);
                 pipeline.WriteVerbose($"Removed {target.Object}{(target.Generation.HasValue ? $" generation {target.Generation}" : string.Empty)}.");
