@@ -5,7 +5,6 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
-using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -163,18 +162,14 @@ namespace GcsMedia.Cmdlets.Commands
         private async Task CopyAsync(AsyncPipeline pipeline, GcsObjectRef source, GcsObjectRef destination, CancellationToken token)
         {
             GcsConnection connection = Connection;
-            var progress = new ProgressTracker(new PipelineObserver(pipeline), $"Copying {source}", destination.ToString(), null);
+            var progress = new RewriteProgress(pipeline, source, destination);
             var rewrite = new ObjectRewrite(connection.Client, connection.Urls, source, destination)
             {
                 SourceGeneration = SourceGeneration,
                 IfGenerationMatch = Force ? (long?)null : 0,
                 MaxBytesRewrittenPerCall = MaxBytesPerCall,
                 Retrying = e => PipelineObserver.Retrying(pipeline, e),
-                Progress = (done, total) =>
-                {
-                    progress.TotalBytes = total;
-                    progress.Report(done);
-                },
+                Progress = progress.Report,
             };
             foreach (KeyValuePair<string, string> header in _sourceKeyHeaders)
             {
@@ -184,7 +179,7 @@ namespace GcsMedia.Cmdlets.Commands
             try
             {
                 ObjectResource copy = await rewrite.RewriteAsync(token).ConfigureAwait(false);
-                pipeline.WriteVerbose($"Copied {source} to {destination} on the server: {ProgressTracker.FormatBytes(rewrite.TotalBytesRewritten)} in {rewrite.CallCount} rewrite call(s).");
+                pipeline.WriteVerbose($"Copied {source} to {destination} on the server: {rewrite.TotalBytesRewritten} bytes in {rewrite.CallCount} rewrite call(s).");
                 pipeline.WriteObject(GcsObject.From(copy, destination, null, null));
             }
             finally

@@ -93,7 +93,11 @@ namespace GcsMedia.Cmdlets.Commands
         private async Task GetOneAsync(AsyncPipeline pipeline, GcsObjectRef target, CancellationToken token)
         {
             GcsConnection connection = Connection;
-            ObjectResource resource = await CreateTransferManager().GetObjectAsync(target, Generation, token).ConfigureAwait(false);
+            var lookup = new ObjectLookup(connection.Client, connection.Urls, target, Generation)
+            {
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
+            };
+            ObjectResource resource = await lookup.GetAsync(token).ConfigureAwait(false);
             pipeline.WriteObject(GcsObject.From(resource, target, null, null));
         }
 
