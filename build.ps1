@@ -29,8 +29,15 @@ $OutDir = Join-Path $RepoRoot 'out'
 $ModuleOut = Join-Path $OutDir 'GcsMedia'
 . (Join-Path $RepoRoot 'tools/BuildHelpers.ps1')
 
-function Invoke-Build {
-    Invoke-Native dotnet build (Join-Path $RepoRoot 'GcsMedia.sln') -c $Configuration --nologo '--verbosity:minimal'
+# -ProductOnly builds just what ships and runs (module, loader, emulator), not the tests and benchmarks: the
+# demo needs no more, and a first-time user waits for no more.
+function Invoke-Build([switch] $ProductOnly) {
+    $targets = $ProductOnly ?
+        @('src/GcsMedia.Cmdlets/GcsMedia.Cmdlets.csproj', 'src/GcsMedia.Loader/GcsMedia.Loader.csproj', 'src/GcsMedia.Emulator/GcsMedia.Emulator.csproj') :
+        @('GcsMedia.sln')
+    foreach ($target in $targets) {
+        Invoke-Native dotnet build (Join-Path $RepoRoot $target) -c $Configuration --nologo '--verbosity:minimal'
+    }
     & (Join-Path $RepoRoot 'tools/Build-Module.ps1') -RepoRoot $RepoRoot -Configuration $Configuration -ModuleOut $ModuleOut
     & (Join-Path $RepoRoot 'tools/Build-Docs.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut
 }
@@ -70,7 +77,7 @@ function Invoke-Test {
         }
 
         if (-not $selective -or $PesterPath) {
-            $pesterTargets = $PesterPath ? @($PesterPath | ForEach-Object { (Resolve-Path $_).Path }) : @(Join-Path $RepoRoot 'tests/pester')
+            $pesterTargets = $PesterPath ? @($PesterPath -split "," | ForEach-Object { (Resolve-Path $_.Trim()).Path }) : @(Join-Path $RepoRoot 'tests/pester')
             $pester = Invoke-PesterSuite -RepoRoot $RepoRoot -ModuleOut $ModuleOut -ResultsDir $results -TestsPath $pesterTargets
             Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
             $passed += $pester.Passed
@@ -95,7 +102,11 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Docs' { & (Join-Path $RepoRoot 'tools/Build-Docs.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut }
-    'Demo' { Invoke-Build; & (Join-Path $RepoRoot 'tools/Demo.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
-    'Package' { Invoke-Build; & (Join-Path $RepoRoot 'tools/Build-Package.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut }
+    'Demo' { Invoke-Build -ProductOnly; & (Join-Path $RepoRoot 'tools/Demo.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
+    'Package' {
+        Invoke-Build -ProductOnly
+        & (Join-Path $RepoRoot 'tools/Build-Package.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut
+        & (Join-Path $RepoRoot 'tools/Build-EmulatorTool.ps1') -RepoRoot $RepoRoot -OutDir (Join-Path $OutDir 'tool') -Configuration $Configuration
+    }
     'Bench' { Invoke-Build; & (Join-Path $RepoRoot 'bench/Run-Bench.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut -Configuration $Configuration }
 }

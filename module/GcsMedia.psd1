@@ -18,6 +18,9 @@
         'Complete-GcsMpu'
         'Stop-GcsMpu'
         'Get-GcsMpu'
+        'Get-GcsObject'
+        'Remove-GcsObject'
+        'Copy-GcsObject'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

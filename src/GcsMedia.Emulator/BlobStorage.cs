@@ -6,6 +6,8 @@ internal abstract class Blob
     public abstract long Length { get; }
     public abstract Stream OpenRead();
     public abstract void Delete();
+    /// <summary>The files under the data directory that hold the bytes (none for bytes kept in memory).</summary>
+    public virtual IReadOnlyList<string> FileNames => [];
 }
 
 /// <summary>An append-only sink that becomes a <see cref="Blob"/> on commit.</summary>
@@ -17,6 +19,10 @@ internal abstract class BlobWriter : IDisposable
     public abstract void Truncate(long length);
     public abstract Blob Commit();
     public abstract void Dispose();
+    /// <summary>The temporary file being written under the data directory (null for bytes kept in memory).</summary>
+    public virtual string? FileName => null;
+    /// <summary>Hands written bytes to the operating system, so they survive the emulator process.</summary>
+    public virtual void Flush() { }
 }
 
 internal interface IBlobStore : IDisposable
@@ -24,33 +30,86 @@ internal interface IBlobStore : IDisposable
     BlobWriter CreateWriter();
 }
 
-/// <summary>Keeps object bytes in memory (objects up to 2 GiB).</summary>
-internal sealed class MemoryBlobStore : IBlobStore
+/// <summary>Keeps object bytes in memory; an object that grows past <see cref="SpillBytes"/> moves to a temporary
+/// file (deleted with the store), so there is no size ceiling short of the disk.</summary>
+internal sealed class MemoryBlobStore(long spillBytes = MemoryBlobStore.DefaultSpillBytes) : IBlobStore
 {
-    public BlobWriter CreateWriter() => new MemoryBlobWriter();
-    public void Dispose() { }
+    public const long DefaultSpillBytes = 256L * 1024 * 1024;
+    private readonly object _spillGate = new();
+    private DiskBlobStore? _spill;
+    private string? _spillRoot;
 
-    private sealed class MemoryBlobWriter : BlobWriter
+    public long SpillBytes => spillBytes;
+
+    public BlobWriter CreateWriter() => new MemoryBlobWriter(this);
+
+    /// <summary>The store for objects too big for memory, created on first use under the system temp folder.</summary>
+    private DiskBlobStore Spill()
+    {
+        lock (_spillGate)
+        {
+            if (_spill is null)
+            {
+                _spillRoot = Path.Combine(Path.GetTempPath(), $"gcs-emulator-spill-{Environment.ProcessId}-{Guid.NewGuid():N}");
+                _spill = new DiskBlobStore(_spillRoot);
+            }
+            return _spill;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_spillGate)
+        {
+            if (_spillRoot is null) return;
+            try { Directory.Delete(_spillRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            _spillRoot = null;
+            _spill = null;
+        }
+    }
+
+    private sealed class MemoryBlobWriter(MemoryBlobStore owner) : BlobWriter
     {
         private MemoryStream? _buffer = new();
-        public override long Length => _buffer?.Length ?? 0;
+        private BlobWriter? _spilled;
+        public override long Length => _spilled?.Length ?? _buffer?.Length ?? 0;
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
         {
-            (_buffer ?? throw new ObjectDisposedException(nameof(MemoryBlobWriter))).Write(data.Span);
-            return ValueTask.CompletedTask;
+            if (_spilled is null)
+            {
+                var buffer = _buffer ?? throw new ObjectDisposedException(nameof(MemoryBlobWriter));
+                if (buffer.Length + data.Length <= owner.SpillBytes)
+                {
+                    buffer.Write(data.Span);
+                    return;
+                }
+                _spilled = owner.Spill().CreateWriter();
+                await _spilled.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
+                _buffer = null;
+            }
+            await _spilled.WriteAsync(data, ct).ConfigureAwait(false);
         }
 
-        public override void Truncate(long length) => _buffer!.SetLength(length);
+        public override void Truncate(long length)
+        {
+            if (_spilled is not null) _spilled.Truncate(length);
+            else _buffer!.SetLength(length);
+        }
 
         public override Blob Commit()
         {
+            if (_spilled is not null) return _spilled.Commit();
             var b = _buffer ?? throw new ObjectDisposedException(nameof(MemoryBlobWriter));
             _buffer = null;
             return new MemoryBlob(b.GetBuffer(), (int)b.Length);
         }
 
-        public override void Dispose() => _buffer = null;
+        public override void Dispose()
+        {
+            _buffer = null;
+            _spilled?.Dispose();
+        }
     }
 
     private sealed class MemoryBlob(byte[] data, int length) : Blob
@@ -75,7 +134,48 @@ internal sealed class DiskBlobStore : IBlobStore
         Directory.CreateDirectory(_blobs);
     }
 
-    public BlobWriter CreateWriter() => new DiskBlobWriter(this);
+    public BlobWriter CreateWriter() => new DiskBlobWriter(this, null, 0);
+
+    /// <summary>A committed blob, by the file name <see cref="Blob.FileNames"/> gave.</summary>
+    public Blob Open(string fileName)
+    {
+        var path = Path.Combine(_blobs, SafeName(fileName));
+        return new DiskBlob(path, new FileInfo(path).Length);
+    }
+
+    /// <summary>Reopens a temporary file for appending after <paramref name="length"/> bytes (anything past it, written
+    /// before a crash but never acknowledged, is dropped). Null when the file is gone.</summary>
+    public BlobWriter? Resume(string fileName, long length)
+    {
+        var path = Path.Combine(_tmp, SafeName(fileName));
+        if (!File.Exists(path) || new FileInfo(path).Length < length) return null;
+        return new DiskBlobWriter(this, path, length);
+    }
+
+    public bool Exists(string fileName) => File.Exists(Path.Combine(_blobs, SafeName(fileName)));
+
+    /// <summary>Reads a temporary file that a writer may still hold open.</summary>
+    public Stream OpenTemporary(string fileName) =>
+        new FileStream(Path.Combine(_tmp, SafeName(fileName)), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+
+    /// <summary>Deletes the files nothing refers to any more (left by a crash between two steps).</summary>
+    public void DeleteUnreferenced(IReadOnlySet<string> blobs, IReadOnlySet<string> temporaries)
+    {
+        foreach (var (folder, keep) in new[] { (_blobs, blobs), (_tmp, temporaries) })
+        {
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                if (keep.Contains(Path.GetFileName(file))) continue;
+                try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    private static string SafeName(string fileName) =>
+        fileName.Length > 0 && Path.GetFileName(fileName) == fileName && fileName is not ("." or "..")
+            ? fileName
+            : throw new InvalidDataException($"Invalid blob file name in the data directory: '{fileName}'");
+
     public void Dispose() { }
 
     private sealed class DiskBlobWriter : BlobWriter
@@ -84,15 +184,22 @@ internal sealed class DiskBlobStore : IBlobStore
         private readonly string _path;
         private FileStream? _file;
 
-        public DiskBlobWriter(DiskBlobStore owner)
+        public DiskBlobWriter(DiskBlobStore owner, string? existingPath, long length)
         {
             _owner = owner;
-            _path = Path.Combine(owner._tmp, Guid.NewGuid().ToString("N"));
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16,
-                FileOptions.Asynchronous);
+            _path = existingPath ?? Path.Combine(owner._tmp, Guid.NewGuid().ToString("N"));
+            _file = new FileStream(_path, existingPath is null ? FileMode.CreateNew : FileMode.Open, FileAccess.ReadWrite, FileShare.Read,
+                1 << 16, FileOptions.Asynchronous);
+            if (existingPath is not null)
+            {
+                _file.SetLength(length);
+                _file.Position = length;
+            }
         }
 
         public override long Length => _file?.Length ?? 0;
+        public override string? FileName => Path.GetFileName(_path);
+        public override void Flush() => _file?.Flush();
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct) =>
             (_file ?? throw new ObjectDisposedException(nameof(DiskBlobWriter))).WriteAsync(data, ct);
@@ -127,6 +234,7 @@ internal sealed class DiskBlobStore : IBlobStore
     private sealed class DiskBlob(string path, long length) : Blob
     {
         public override long Length => length;
+        public override IReadOnlyList<string> FileNames => [Path.GetFileName(path)];
 
         public override Stream OpenRead() =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16,
@@ -156,6 +264,7 @@ internal sealed class CompositeBlob : Blob
 
     public IReadOnlyList<Blob> Parts => _parts;
     public override long Length => _offsets[^1];
+    public override IReadOnlyList<string> FileNames => _parts.SelectMany(p => p.FileNames).ToList();
 
     /// <summary>Opens every part up front, so (as with a single file) a reader that has started keeps seeing
     /// the bytes even if the object is deleted or replaced meanwhile.</summary>

@@ -14,4 +14,13 @@ public sealed class EmulatorOptions
 
     /// <summary>Per-connection body throughput cap in megabits per second; 0 means unlimited.</summary>
     public double BandwidthMbps { get; set; }
+
+    /// <summary>Buckets created at start; one that already exists (in the data directory) is kept as it is.</summary>
+    public List<string> Buckets { get; } = new();
+
+    /// <summary>Without a data directory, an object larger than this moves from memory to a temporary file.</summary>
+    internal long MemorySpillBytes { get; set; } = MemoryBlobStore.DefaultSpillBytes;
+    /// <summary>Most bytes one storage.objects.rewrite call copies (0: the whole object unless the request asks for less),
+    /// so that tests see a copy loop on rewriteToken.</summary>
+    public long RewriteBytesPerCall { get; set; }
 }

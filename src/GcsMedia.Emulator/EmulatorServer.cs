@@ -43,10 +43,24 @@ public sealed class EmulatorServer : IAsyncDisposable
             k.Listen(IPAddress.Loopback, options.Port);
         });
 
-        IBlobStore blobs = options.DataDirectory is { Length: > 0 } dir ? new DiskBlobStore(dir) : new MemoryBlobStore();
-        var store = new ObjectStore(blobs);
-        var dispatcher = new RequestDispatcher(store, new ResumableSessions(store), new MultipartUploads(store),
-            new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps));
+        ObjectStore store;
+        DataDirectoryCatalog? catalog = null;
+        if (options.DataDirectory is { Length: > 0 } dir)
+        {
+            var disk = new DiskBlobStore(dir);
+            catalog = new DataDirectoryCatalog(dir, disk);
+            store = new ObjectStore(disk, catalog);
+        }
+        else
+        {
+            store = new ObjectStore(new MemoryBlobStore(options.MemorySpillBytes));
+        }
+        var sessions = new ResumableSessions(store);
+        var uploads = new MultipartUploads(store);
+        catalog?.Restore(store, sessions, uploads);
+        foreach (var bucket in options.Buckets) store.EnsureBucket(bucket);
+        var dispatcher = new RequestDispatcher(store, sessions, uploads,
+            new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps), options.RewriteBytesPerCall);
 
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);

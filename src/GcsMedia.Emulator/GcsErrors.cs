@@ -22,12 +22,22 @@ internal sealed class GcsException : Exception
     public string Reason { get; }
     /// <summary>XML API error code (NoSuchUpload, BadDigest, ...).</summary>
     public string XmlCode { get; }
+    /// <summary>The XML API's own wording, when it differs from the JSON API's; the JSON message then goes in &lt;Details&gt;.</summary>
+    public string? XmlMessage { get; init; }
     /// <summary>Headers that belong on the error response (e.g. Content-Range on a 416).</summary>
     public Dictionary<string, string> ExtraHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public static GcsException BadRequest(string message, string xmlCode = "InvalidArgument") => new(400, "invalid", message, xmlCode);
     public static GcsException NotFound(string message, string xmlCode = "NoSuchKey") => new(404, "notFound", message, xmlCode);
-    public static GcsException BucketNotFound(string bucket) => new(404, "notFound", $"The specified bucket does not exist: {bucket}", "NoSuchBucket");
+    public static GcsException BucketNotFound(string bucket) => new(404, "notFound", "The specified bucket does not exist.", "NoSuchBucket")
+    {
+        XmlMessage = "The specified bucket does not exist.",
+    };
+
+    public static GcsException ObjectNotFound(string bucket, string name) => new(404, "notFound", $"No such object: {bucket}/{name}", "NoSuchKey")
+    {
+        XmlMessage = "The specified key does not exist.",
+    };
     public static GcsException PreconditionFailed(string message = "At least one of the pre-conditions you specified did not hold.") =>
         new(412, "conditionNotMet", message, "PreconditionFailed");
 }
@@ -76,9 +86,10 @@ internal static class GcsErrors
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    public static string XmlBody(string code, string message) =>
+    public static string XmlBody(string code, string message, string? details = null) =>
         "<?xml version='1.0' encoding='UTF-8'?><Error><Code>" + SecurityElement.Escape(code) + "</Code><Message>" +
-        SecurityElement.Escape(message) + "</Message></Error>";
+        SecurityElement.Escape(message) + "</Message>" +
+        (details is null ? "" : "<Details>" + SecurityElement.Escape(details) + "</Details>") + "</Error>";
 
     public static Task WriteAsync(HttpContext ctx, ApiFlavor flavor, int status, string reason, string message, string? xmlCode = null)
     {
@@ -87,7 +98,8 @@ internal static class GcsErrors
         return WriteCoreAsync(ctx, flavor, status, reason, message, xmlCode);
     }
 
-    private static async Task WriteCoreAsync(HttpContext ctx, ApiFlavor flavor, int status, string reason, string message, string? xmlCode)
+    private static async Task WriteCoreAsync(HttpContext ctx, ApiFlavor flavor, int status, string reason, string message, string? xmlCode,
+        string? xmlMessage = null)
     {
         ctx.Response.StatusCode = status;
         if (status == 304) return;
@@ -95,7 +107,7 @@ internal static class GcsErrors
         if (flavor == ApiFlavor.Xml)
         {
             ctx.Response.ContentType = "application/xml; charset=UTF-8";
-            body = XmlBody(xmlCode ?? reason, message);
+            body = xmlMessage is null ? XmlBody(xmlCode ?? reason, message) : XmlBody(xmlCode ?? reason, xmlMessage, details: message);
         }
         else
         {
@@ -112,6 +124,6 @@ internal static class GcsErrors
         if (ctx.Response.HasStarted) { ctx.Abort(); return; }
         ctx.Response.Clear();
         foreach (var (k, v) in e.ExtraHeaders) ctx.Response.Headers[k] = v;
-        await WriteCoreAsync(ctx, flavor, e.Status, e.Reason, e.Message, e.XmlCode).ConfigureAwait(false);
+        await WriteCoreAsync(ctx, flavor, e.Status, e.Reason, e.Message, e.XmlCode, e.XmlMessage).ConfigureAwait(false);
     }
 }

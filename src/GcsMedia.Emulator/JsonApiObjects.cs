@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace GcsMedia.Emulator;
 
-/// <summary>storage.objects.get (metadata), list and delete.</summary>
+/// <summary>storage.objects.get (metadata), list (prefix, delimiter, startOffset/endOffset, pages of up to 1000) and delete.</summary>
 internal sealed class JsonApiObjects(ObjectStore store)
 {
     public Task GetAsync(EmulatorRequest req, string bucket, string name)
@@ -20,9 +20,12 @@ internal sealed class JsonApiObjects(ObjectStore store)
         if (q["maxResults"].ToString() is { Length: > 0 } mr &&
             (!int.TryParse(mr, NumberStyles.Integer, CultureInfo.InvariantCulture, out maxResults) || maxResults <= 0))
             throw GcsException.BadRequest($"Invalid maxResults: {mr}");
-        var pageToken = q["pageToken"].ToString();
-        var (items, prefixes, next) = store.List(bucket, q["prefix"].ToString(), q["delimiter"].ToString(), Math.Min(maxResults, 1000),
-            pageToken.Length > 0 ? pageToken : null);
+        if (q.ContainsKey("matchGlob"))
+            throw GcsException.BadRequest("matchGlob is not supported by this emulator; filter with prefix, delimiter, startOffset and endOffset.");
+        // versions=true is accepted: this emulator keeps only the live generation of each object, so it lists that.
+        var (items, prefixes, next) = store.List(bucket, new ListQuery(q["prefix"].ToString(), q["delimiter"].ToString(),
+            q["startOffset"].ToString(), q["endOffset"].ToString(), Math.Min(maxResults, 1000),
+            q["pageToken"].ToString() is { Length: > 0 } token ? token : null));
         return JsonResponses.WriteAsync(req.Http, 200, w =>
         {
             w.WriteStartObject();

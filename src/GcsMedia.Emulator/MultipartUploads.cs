@@ -16,7 +16,7 @@ internal sealed class MultipartUpload
     public required string Bucket { get; init; }
     public required string Key { get; init; }
     public required ObjectMetadata Metadata { get; init; }
-    public DateTimeOffset Initiated { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset Initiated { get; init; } = DateTimeOffset.UtcNow;
     public SortedDictionary<int, UploadedPart> Parts { get; } = new();
     /// <summary>Set once completed or aborted; guarded by locking <see cref="Parts"/>.</summary>
     public bool Closed { get; set; }
@@ -46,11 +46,17 @@ internal sealed class MultipartUploads(ObjectStore store)
             Metadata = metadata,
         };
         _uploads[upload.Id] = upload;
+        store.Catalog.SaveUpload(upload);
         return upload;
     }
 
-    public static GcsException NoSuchUpload(string id) => new(404, "notFound",
-        $"The requested upload was not found: {id}", "NoSuchUpload");
+    /// <summary>Brings back an open upload from the data directory.</summary>
+    public void Restore(MultipartUpload upload) => _uploads[upload.Id] = upload;
+
+    public static GcsException NoSuchUpload(string id) => new(404, "notFound", "The requested upload was not found.", "NoSuchUpload")
+    {
+        XmlMessage = "The requested upload was not found.",
+    };
 
     public MultipartUpload Find(string bucket, string key, string id)
     {
@@ -79,6 +85,7 @@ internal sealed class MultipartUploads(ObjectStore store)
             }
             upload.Parts.TryGetValue(part.Number, out replaced);
             upload.Parts[part.Number] = part;
+            store.Catalog.SaveUpload(upload);
         }
         replaced?.Content.Delete();
     }
@@ -105,6 +112,7 @@ internal sealed class MultipartUploads(ObjectStore store)
             upload.Parts.Clear();
         }
         _uploads.TryRemove(upload.Id, out _);
+        store.Catalog.RemoveUpload(upload.Id);
         foreach (var p in parts)
         {
             if (keep is null || !keep.Contains(p)) p.Content.Delete();

@@ -11,7 +11,14 @@ internal sealed partial class ObjectStore : IDisposable
     private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _objects = new(StringComparer.Ordinal);
     private long _lastGeneration;
 
-    public ObjectStore(IBlobStore blobs) => _blobs = blobs;
+    public ObjectStore(IBlobStore blobs, ICatalog? catalog = null)
+    {
+        _blobs = blobs;
+        Catalog = catalog ?? NoCatalog.Instance;
+    }
+
+    /// <summary>Where state is persisted (a --data-dir), or nowhere.</summary>
+    public ICatalog Catalog { get; }
 
     public BlobWriter CreateWriter() => _blobs.CreateWriter();
 
@@ -27,13 +34,9 @@ internal sealed partial class ObjectStore : IDisposable
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")]
-    private static partial Regex BucketNamePattern();
-
     public BucketInfo CreateBucket(string name, string project)
     {
-        if (!BucketNamePattern().IsMatch(name) || name.Length > 222)
-            throw GcsException.BadRequest($"Invalid bucket name: '{name}'", "InvalidBucketName");
+        BucketNames.Validate(name);
         lock (_gate)
         {
             if (_buckets.ContainsKey(name))
@@ -41,7 +44,38 @@ internal sealed partial class ObjectStore : IDisposable
             var b = new BucketInfo(name, project, DateTimeOffset.UtcNow);
             _buckets[name] = b;
             _objects[name] = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+            Catalog.SaveBucket(b);
             return b;
+        }
+    }
+
+    /// <summary>Creates the bucket unless it exists (buckets named on the command line).</summary>
+    public BucketInfo EnsureBucket(string name)
+    {
+        lock (_gate)
+        {
+            return _buckets.TryGetValue(name, out var existing) ? existing : CreateBucket(name, "test-project");
+        }
+    }
+
+    /// <summary>Brings back a bucket from the data directory.</summary>
+    public void Restore(BucketInfo bucket)
+    {
+        lock (_gate)
+        {
+            _buckets[bucket.Name] = bucket;
+            if (!_objects.ContainsKey(bucket.Name)) _objects[bucket.Name] = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Brings back a live object from the data directory (its bucket first).</summary>
+    public void Restore(StoredObject o)
+    {
+        lock (_gate)
+        {
+            if (!_objects.TryGetValue(o.Bucket, out var objects)) return;
+            objects[o.Name] = o;
+            if (o.Generation > _lastGeneration) _lastGeneration = o.Generation;
         }
     }
 
@@ -63,6 +97,7 @@ internal sealed partial class ObjectStore : IDisposable
             if (_objects[name].Count > 0) throw new GcsException(409, "conflict", "The bucket you tried to delete is not empty.", "BucketNotEmpty");
             _buckets.Remove(name);
             _objects.Remove(name);
+            Catalog.RemoveBucket(name);
         }
     }
 
@@ -72,7 +107,7 @@ internal sealed partial class ObjectStore : IDisposable
         {
             if (!_objects.TryGetValue(bucket, out var objects)) throw GcsException.BucketNotFound(bucket);
             if (!objects.TryGetValue(name, out var o) || (generation is { } g && g != o.Generation))
-                throw GcsException.NotFound($"No such object: {bucket}/{name}");
+                throw GcsException.ObjectNotFound(bucket, name);
             return o;
         }
     }
@@ -86,40 +121,6 @@ internal sealed partial class ObjectStore : IDisposable
         }
     }
 
-    /// <summary>Objects whose names start with <paramref name="prefix"/>, and the delimiter-collapsed prefixes.</summary>
-    public (List<StoredObject> Items, List<string> Prefixes, string? NextPageToken) List(
-        string bucket, string prefix, string? delimiter, int maxResults, string? pageToken)
-    {
-        lock (_gate)
-        {
-            if (!_objects.TryGetValue(bucket, out var objects)) throw GcsException.BucketNotFound(bucket);
-            var items = new List<StoredObject>();
-            var prefixes = new SortedSet<string>(StringComparer.Ordinal);
-            string? last = null;
-            var count = 0;
-            foreach (var (name, o) in objects)
-            {
-                if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                if (pageToken is not null && string.CompareOrdinal(name, pageToken) <= 0) continue;
-                if (count >= maxResults) return (items, prefixes.ToList(), last);
-                if (!string.IsNullOrEmpty(delimiter))
-                {
-                    var idx = name.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-                    if (idx >= 0)
-                    {
-                        if (prefixes.Add(name[..(idx + delimiter.Length)])) count++;
-                        last = name;
-                        continue;
-                    }
-                }
-                items.Add(o);
-                count++;
-                last = name;
-            }
-            return (items, prefixes.ToList(), null);
-        }
-    }
-
     public void Delete(string bucket, string name, long? generation, Preconditions pre)
     {
         StoredObject o;
@@ -127,9 +128,10 @@ internal sealed partial class ObjectStore : IDisposable
         {
             if (!_objects.TryGetValue(bucket, out var objects)) throw GcsException.BucketNotFound(bucket);
             if (!objects.TryGetValue(name, out o!) || (generation is { } g && g != o.Generation))
-                throw GcsException.NotFound($"No such object: {bucket}/{name}");
+                throw GcsException.ObjectNotFound(bucket, name);
             pre.CheckForWrite(o);
             objects.Remove(name);
+            Catalog.RemoveObject(bucket, name);
         }
         o.Content.Delete();
     }
@@ -161,6 +163,7 @@ internal sealed partial class ObjectStore : IDisposable
                     TimeCreated = DateTimeOffset.UtcNow,
                 };
                 objects[name] = created;
+                Catalog.SaveObject(created);
             }
         }
         catch

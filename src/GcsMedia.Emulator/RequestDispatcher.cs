@@ -23,9 +23,10 @@ internal sealed class RequestDispatcher
     private readonly MediaUploads _uploads;
     private readonly ResumableSessions _sessions;
     private readonly XmlMultipartEndpoints _xml;
+    private readonly JsonApiRewrite _rewrite;
 
     public RequestDispatcher(ObjectStore store, ResumableSessions sessions, MultipartUploads mpu, RetryTestRegistry retryTests,
-        ShapingPolicy shaping)
+        ShapingPolicy shaping, long rewriteBytesPerCall = 0)
     {
         _retryTests = retryTests;
         _shaping = shaping;
@@ -36,6 +37,7 @@ internal sealed class RequestDispatcher
         _downloads = new MediaDownloads(store);
         _uploads = new MediaUploads(store, sessions);
         _xml = new XmlMultipartEndpoints(store, mpu);
+        _rewrite = new JsonApiRewrite(store, rewriteBytesPerCall);
     }
 
     public async Task HandleAsync(HttpContext ctx)
@@ -52,6 +54,7 @@ internal sealed class RequestDispatcher
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
+            if (flavor == ApiFlavor.Json) GzipRequestBody.DecodeIfGzipped(ctx);
 
             var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
             FaultingRequestStream? faultedBody = null;
@@ -80,6 +83,10 @@ internal sealed class RequestDispatcher
             await GcsErrors.WriteAsync(ctx, flavor, e).ConfigureAwait(false);
         }
         catch (FaultAbortException) { }
+        catch (InvalidDataException e) when (GzipRequestBody.WasDecoded(ctx))
+        {
+            await GcsErrors.WriteAsync(ctx, flavor, 400, "invalid", "The gzip-encoded request body is corrupt: " + e.Message).ConfigureAwait(false);
+        }
         catch (Exception) when (ctx.RequestAborted.IsCancellationRequested) { }
         catch (BadHttpRequestException e)
         {
@@ -199,6 +206,14 @@ internal sealed class RequestDispatcher
         if (raw[4] != "o") return null;
         if (raw.Length == 5 || (raw.Length == 6 && raw[5].Length == 0))
             return Is("GET") ? new("storage.objects.list", ApiFlavor.Json, false, r => _objects.ListAsync(r, bucket)) : null;
+        if (Is("POST") && JsonApiRewrite.TryParseRoute(raw, out var rewriteTo))
+        {
+            var sourceName = ObjectName(raw[..rewriteTo], 5, ApiFlavor.Json);
+            var destinationBucket = Decode(raw[rewriteTo + 2]);
+            var destinationName = ObjectName(raw, rewriteTo + 4, ApiFlavor.Json);
+            return new("storage.objects.rewrite", ApiFlavor.Json, false,
+                r => _rewrite.RewriteAsync(r, bucket, sourceName, destinationBucket, destinationName));
+        }
         var name = ObjectName(raw, 5, ApiFlavor.Json);
         if (isGetOrHead)
         {

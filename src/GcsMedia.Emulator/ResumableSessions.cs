@@ -26,15 +26,19 @@ internal sealed class ResumableSessions(ObjectStore store)
             Writer = store.CreateWriter(),
         };
         _sessions[session.Id] = session;
+        store.Catalog.SaveSession(session);
         return session;
     }
+
+    /// <summary>Brings back a session from the data directory.</summary>
+    public void Restore(ResumableSession session) => _sessions[session.Id] = session;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 
     private ResumableSession Find(string bucket, string id)
     {
         if (!_sessions.TryGetValue(id, out var s) || s.Bucket != bucket)
-            throw GcsException.NotFound($"No such upload session: {id}");
+            throw GcsException.NotFound("No such upload session.");  // the id is a bearer capability: never echoed
         return s;
     }
 
@@ -67,8 +71,11 @@ internal sealed class ResumableSessions(ObjectStore store)
         var rangeText = req.Request.Headers.ContentRange.ToString();
         ContentRangeHeader range;
         if (rangeText.Length > 0) range = ContentRangeHeader.Parse(rangeText);
+        else if (GzipRequestBody.WasDecoded(req.Http)) range = new(0, null, null);
         else if (req.Request.ContentLength is > 0 and var length) range = new(0, length - 1, length);
         else range = new(null, null, null);
+        if (range.OpenEnd && range.Total is { } openTotal)
+            range = openTotal > range.First ? range with { Last = openTotal - 1 } : new(null, null, openTotal);
 
         if (range.Total is { } declaredTotal && s.DeclaredLength is { } declared && declaredTotal != declared)
             throw GcsException.BadRequest($"The total size {declaredTotal} differs from X-Upload-Content-Length {declared}.");
@@ -92,14 +99,15 @@ internal sealed class ResumableSessions(ObjectStore store)
         }
 
         var first = range.First!.Value;
-        var last = range.Last!.Value;
-        var chunkLength = range.ChunkLength;
-        if (req.Request.ContentLength is { } contentLength && contentLength != chunkLength)
+        // An open end with an unknown total ("bytes a-*/*"): the body is the rest of the object, however long.
+        var toEndOfBody = range.OpenEnd;
+        var chunkLength = toEndOfBody ? long.MaxValue : range.ChunkLength;
+        if (!toEndOfBody && req.Request.ContentLength is { } contentLength && contentLength != chunkLength)
             throw GcsException.BadRequest($"Content-Length {contentLength} does not match Content-Range '{rangeText}'.");
         if (first > s.Persisted)
             throw GcsException.BadRequest(
                 $"Invalid request. The chunk starts at byte {first} but only {s.Persisted} bytes have been persisted.");
-        var isFinal = range.Total is { } t && last + 1 == t;
+        var isFinal = toEndOfBody || (range.Total is { } t && range.Last!.Value + 1 == t);
         if (!isFinal && chunkLength % ChunkGranularity != 0)
         {
             s.State = SessionState.Failed;
@@ -108,6 +116,7 @@ internal sealed class ResumableSessions(ObjectStore store)
                 "request (it's recommended to be the exact multiple of 262144).  The received request contained " +
                 $"{chunkLength} bytes, which does not meet this requirement.");
             s.Writer.Dispose();
+            store.Catalog.RemoveSession(s.Id);
             throw s.Failure;
         }
 
@@ -120,8 +129,11 @@ internal sealed class ResumableSessions(ObjectStore store)
                     .ConfigureAwait(false);
                 if (!req.AnswersInjectedStatusAfterBody)
                 {
-                    if (read < chunkLength) throw GcsException.BadRequest("The body is shorter than the Content-Range says.");
-                    if (await BodyCopy.HasMoreAsync(body, req.Aborted).ConfigureAwait(false))
+                    if (toEndOfBody && first + read < startLength)
+                        throw GcsException.BadRequest(
+                            $"The upload ends at byte {first + read} but {startLength} bytes have already been persisted.");
+                    if (!toEndOfBody && read < chunkLength) throw GcsException.BadRequest("The body is shorter than the Content-Range says.");
+                    if (!toEndOfBody && await BodyCopy.HasMoreAsync(body, req.Aborted).ConfigureAwait(false))
                         throw GcsException.BadRequest("The body is longer than the Content-Range says.");
                 }
             }
@@ -134,6 +146,11 @@ internal sealed class ResumableSessions(ObjectStore store)
             }
         }
 
+        if (s.Persisted != startLength)
+        {
+            s.Writer.Flush();
+            store.Catalog.SaveSession(s);
+        }
         if (req.AnswersInjectedStatusAfterBody)
         {
             await req.RespondWithInjectedStatusAsync().ConfigureAwait(false);
@@ -157,12 +174,14 @@ internal sealed class ResumableSessions(ObjectStore store)
             s.Result = created.Detached();
             s.State = SessionState.Completed;
             s.Hasher.Dispose();
+            store.Catalog.SaveSession(s);
         }
         catch (GcsException e)
         {
             s.State = SessionState.Failed;
             s.Failure = e;
             s.Writer.Dispose();
+            store.Catalog.RemoveSession(s.Id);
             throw;
         }
         await MediaUploads.WriteObjectAsync(req, s.Result).ConfigureAwait(false);
@@ -185,6 +204,7 @@ internal sealed class ResumableSessions(ObjectStore store)
             if (session.State == SessionState.Cancelled) throw GcsException.NotFound("The upload session was already cancelled.");
             session.State = SessionState.Cancelled;
             session.Dispose();
+            store.Catalog.RemoveSession(session.Id);
         }
         finally
         {

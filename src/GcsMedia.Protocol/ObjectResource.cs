@@ -25,6 +25,8 @@ namespace GcsMedia.Protocol
             ETag = Text(json, "etag");
             TimeCreated = Time(json, "timeCreated");
             Updated = Time(json, "updated");
+            TimeDeleted = Time(json, "timeDeleted");
+            StorageClass = Text(json, "storageClass");
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             if (json["metadata"] is JObject custom)
             {
@@ -66,6 +68,11 @@ namespace GcsMedia.Protocol
 
         public DateTimeOffset? Updated { get; }
 
+        /// <summary>Set only on a noncurrent generation (listed with versions=true): when it stopped being live.</summary>
+        public DateTimeOffset? TimeDeleted { get; }
+
+        public string? StorageClass { get; }
+
         public string? ETag { get; }
 
         /// <summary>The JSON as received (compact).</summary>
@@ -91,6 +98,9 @@ namespace GcsMedia.Protocol
 
             return resource!;
         }
+
+        /// <summary>An object resource from an already parsed JSON object (a list item or a rewrite's resource).</summary>
+        internal static ObjectResource FromJson(JObject json) => new ObjectResource(json);
 
         public static bool TryParse(string? json, out ObjectResource? resource)
         {

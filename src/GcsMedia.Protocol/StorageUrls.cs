@@ -25,6 +25,13 @@ namespace GcsMedia.Protocol
         public string ObjectMetadata(GcsObjectRef obj, long? generation = null)
             => $"{Root}/storage/v1/b/{Escape(obj.Bucket)}/o/{Escape(obj.Name)}" + GenerationQuery(generation, "?");
 
+        /// <summary>JSON API object list of a bucket; the query is added by the caller.</summary>
+        public string ObjectList(string bucket) => $"{Root}/storage/v1/b/{Escape(bucket)}/o";
+
+        /// <summary>JSON API rewrite (server-side copy) of one object to another, within or across buckets.</summary>
+        public string RewriteTo(GcsObjectRef source, GcsObjectRef destination)
+            => $"{Root}/storage/v1/b/{Escape(source.Bucket)}/o/{Escape(source.Name)}/rewriteTo/b/{Escape(destination.Bucket)}/o/{Escape(destination.Name)}";
+
         /// <summary>uploadType is media, multipart or resumable; media uploads carry the name in the query.</summary>
         public string Upload(string bucket, string uploadType, string? objectName = null, long? ifGenerationMatch = null)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,29 +6,14 @@ using GcsMedia.Protocol;
 namespace GcsMedia.Transfers
 {
     /// <summary>
-    /// GET of an object's metadata (JSON API), retried like any idempotent read. The protocol assembly has no
-    /// metadata call yet; the layer needs it before a sliced download, to validate a .partial resume, and after an
-    /// XML multipart upload (whose completion answers XML, not the object).
+    /// An object's metadata through the protocol's <see cref="ObjectLookup"/>, with the manager's retry strategy. The
+    /// layer needs it before a sliced download, to validate a .partial resume, and after an XML multipart upload
+    /// (whose completion answers XML, not the object).
     /// </summary>
     internal static class ObjectMetadataReader
     {
         public static Task<ObjectResource> GetAsync(
             HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, RetryStrategy retryStrategy, CancellationToken cancellationToken)
-            => retryStrategy.ExecuteAsync(
-                async token =>
-                {
-                    using (var request = new HttpRequestMessage(HttpMethod.Get, urls.ObjectMetadata(obj, generation)))
-                    using (HttpResponseMessage response = await client.SendAsync(request, token).ConfigureAwait(false))
-                    {
-                        string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                        if ((int)response.StatusCode != 200)
-                        {
-                            throw InvalidResponseException.UnexpectedStatus((int)response.StatusCode, new[] { 200 }, obj.ToString(), null, body);
-                        }
-
-                        return ObjectResource.Parse(body);
-                    }
-                },
-                cancellationToken);
+            => new ObjectLookup(client, urls, obj, generation) { RetryStrategy = retryStrategy }.GetAsync(cancellationToken);
     }
 }

@@ -21,7 +21,7 @@ namespace GcsMedia.Cmdlets
         }
 
         /// <summary>Validates the key; throws ArgumentException (without the key in the message) when it is not 32 bytes of base64.</summary>
-        public static CustomerEncryptionKey Parse(SecureString key)
+        public static CustomerEncryptionKey Parse(SecureString key, string parameterName = "EncryptionKey")
         {
             string text = SecretText.ToPlainText(key).Trim();
             byte[] bytes;
@@ -32,16 +32,16 @@ namespace GcsMedia.Cmdlets
             catch (FormatException)
             {
                 throw new ArgumentException(
-                    "The -EncryptionKey value is not base64. Give the 32-byte AES-256 key encoded as base64 (44 characters), " +
+                    $"The -{parameterName} value is not base64. Give the 32-byte AES-256 key encoded as base64 (44 characters), " +
                     "for example [Convert]::ToBase64String((1..32 | ForEach-Object { Get-Random -Maximum 256 }) -as [byte[]]).",
-                    "EncryptionKey");
+                    parameterName);
             }
 
             if (bytes.Length != 32)
             {
                 throw new ArgumentException(
-                    $"The -EncryptionKey value decodes to {bytes.Length} bytes; an AES-256 customer-supplied key is exactly 32 bytes, encoded as base64.",
-                    "EncryptionKey");
+                    $"The -{parameterName} value decodes to {bytes.Length} bytes; an AES-256 customer-supplied key is exactly 32 bytes, encoded as base64.",
+                    parameterName);
             }
 
             using (SHA256 sha = SHA256.Create())
@@ -57,6 +57,14 @@ namespace GcsMedia.Cmdlets
             yield return new KeyValuePair<string, string>("x-goog-encryption-algorithm", "AES256");
             yield return new KeyValuePair<string, string>("x-goog-encryption-key", _keyBase64);
             yield return new KeyValuePair<string, string>("x-goog-encryption-key-sha256", _sha256Base64);
+        }
+
+        /// <summary>The same key as the source of a copy (rewrite): the x-goog-copy-source-encryption-* headers.</summary>
+        public IEnumerable<KeyValuePair<string, string>> CopySourceHeaders()
+        {
+            yield return new KeyValuePair<string, string>("x-goog-copy-source-encryption-algorithm", "AES256");
+            yield return new KeyValuePair<string, string>("x-goog-copy-source-encryption-key", _keyBase64);
+            yield return new KeyValuePair<string, string>("x-goog-copy-source-encryption-key-sha256", _sha256Base64);
         }
 
         public override string ToString() => "CustomerEncryptionKey(****)";

@@ -5,7 +5,11 @@ using GcsMedia.Protocol;
 
 namespace GcsMedia.Cmdlets
 {
-    /// <summary>An object resource, as Send-GcsMedia and Resume-GcsUpload output it. Plain .NET types only.</summary>
+    /// <summary>
+    /// An object resource, as Send-GcsMedia, Resume-GcsUpload, Get-GcsObject and Copy-GcsObject output it. Plain .NET
+    /// types only. In a one-level listing a "folder" (a delimiter prefix) is a GcsObject too, with IsPrefix set and
+    /// Name ending in '/', so one table shows both.
+    /// </summary>
     public sealed class GcsObject
     {
         public string Bucket { get; set; } = string.Empty;
@@ -36,6 +40,14 @@ namespace GcsMedia.Cmdlets
 
         public string? ETag { get; set; }
 
+        public string? StorageClass { get; set; }
+
+        /// <summary>Set only on a noncurrent generation (Get-GcsObject -AllVersions): when it stopped being live.</summary>
+        public DateTime? TimeDeleted { get; set; }
+
+        /// <summary>True for a folder prefix from a one-level listing (not an object: no size, generation or checksum).</summary>
+        public bool IsPrefix { get; set; }
+
         /// <summary>gs://bucket/name.</summary>
         public string Uri => $"gs://{Bucket}/{Name}";
 
@@ -47,7 +59,10 @@ namespace GcsMedia.Cmdlets
 
         public override string ToString() => Uri;
 
-        internal static GcsObject From(ObjectResource resource, GcsObjectRef fallback, string? sourcePath, string uploadType)
+        /// <summary>A folder prefix of a listing, e.g. gs://bucket/logs/2024/.</summary>
+        internal static GcsObject ForPrefix(string bucket, string prefix) => new GcsObject { Bucket = bucket, Name = prefix, IsPrefix = true };
+
+        internal static GcsObject From(ObjectResource resource, GcsObjectRef fallback, string? sourcePath, string? uploadType)
         {
             var result = new GcsObject
             {
@@ -63,6 +78,8 @@ namespace GcsMedia.Cmdlets
                 TimeCreated = resource.TimeCreated?.UtcDateTime,
                 Updated = resource.Updated?.UtcDateTime,
                 ETag = resource.ETag,
+                StorageClass = resource.StorageClass,
+                TimeDeleted = resource.TimeDeleted?.UtcDateTime,
                 SourcePath = sourcePath,
                 UploadType = uploadType,
             };
