@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
@@ -106,7 +107,29 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long PartSize { get; set; } = UploadOptions.DefaultPartSize;
 
-        /// <summary>Most parts uploading at once with -Parallel (default 8).</summary>
+        /// <summary>Upload the files below each folder of -Path/-LiteralPath, keeping the tree in the object names.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter Recurse { get; set; }
+
+        /// <summary>With -Recurse: only files matching one of these wildcards (a pattern with '/' matches the relative path).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Include { get; set; }
+
+        /// <summary>With -Recurse: leave out files matching one of these wildcards.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Exclude { get; set; }
+
+        /// <summary>With -Recurse: skip a file whose object already has the same size and crc32c.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter SkipUnchanged { get; set; }
+
+        /// <summary>Most parts uploading at once with -Parallel, and with -Recurse most files at once (default 8).</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
         [Alias("ConcurrentTaskCount")]
@@ -118,7 +141,7 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
-        private readonly List<KeyValuePair<string, GcsObjectRef>> _plannedFiles = new List<KeyValuePair<string, GcsObjectRef>>();
+        private readonly List<FileUploadItem> _plannedFiles = new List<FileUploadItem>();
         private readonly Dictionary<GcsObjectRef, string> _sourceByTarget = new Dictionary<GcsObjectRef, string>();
         private TransferManager? _transfers;
         private string? _bucket;
@@ -218,9 +241,16 @@ namespace GcsMedia.Cmdlets.Commands
         /// <summary>Files are uploaded once every source of the invocation is known and no two share an object name.</summary>
         protected override void EndProcessing()
         {
-            foreach (KeyValuePair<string, GcsObjectRef> planned in _plannedFiles)
+            if (Recurse)
             {
-                UploadFile(planned.Key, planned.Value);
+                UploadTree();
+            }
+            else
+            {
+                foreach (FileUploadItem planned in _plannedFiles)
+                {
+                    UploadFile(planned.SourcePath, planned.Target);
+                }
             }
 
             base.EndProcessing();
@@ -285,14 +315,29 @@ namespace GcsMedia.Cmdlets.Commands
         {
             if (Directory.Exists(file))
             {
-                WriteError(GcsErrors.Create(
-                    new IOException($"'{file}' is a directory."), "IsDirectory", ErrorCategory.InvalidArgument, file,
-                    $"'{file}' is a directory; Send-GcsMedia uploads files. Use Get-ChildItem -File -Recurse | Send-GcsMedia to upload a folder's files."));
+                if (!Recurse)
+                {
+                    WriteError(GcsErrors.Create(
+                        new IOException($"'{file}' is a directory."), "IsDirectory", ErrorCategory.InvalidArgument, file,
+                        $"'{file}' is a directory. Add -Recurse to upload the files below it, keeping the tree in the object names."));
+                    return;
+                }
+
+                string prefix = IsPrefix ? _name ?? string.Empty : _name + "/";
+                foreach (FileUploadItem item in Transfers.PlanFolderUpload(file, _bucket!, prefix, FolderOptions(), new ImmediateObserver(this)))
+                {
+                    Plan(item.SourcePath, item.Target, item.RelativePath);
+                }
+
                 return;
             }
 
             string source = new FileInfo(file).FullName;
-            GcsObjectRef target = TargetFor(System.IO.Path.GetFileName(source));
+            Plan(source, TargetFor(System.IO.Path.GetFileName(source)), System.IO.Path.GetFileName(source));
+        }
+
+        private void Plan(string source, GcsObjectRef target, string relativePath)
+        {
             if (_sourceByTarget.TryGetValue(target, out string? earlier))
             {
                 if (string.Equals(earlier, source, StringComparison.Ordinal))
@@ -310,7 +355,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             _sourceByTarget[target] = source;
-            _plannedFiles.Add(new KeyValuePair<string, GcsObjectRef>(source, target));
+            _plannedFiles.Add(new FileUploadItem(source, target, relativePath));
         }
 
         private void UploadFile(string file, GcsObjectRef target)
@@ -363,6 +408,50 @@ namespace GcsMedia.Cmdlets.Commands
             Run(target, (transfers, observer, token) => transfers.UploadStreamAsync(source, target, options, observer, token));
         }
 
+        private FolderOptions FolderOptions() => new FolderOptions
+        {
+            Include = Include ?? Array.Empty<string>(),
+            Exclude = Exclude ?? Array.Empty<string>(),
+            MaxConcurrentFiles = ThrottleLimit,
+            SkipUnchanged = SkipUnchanged,
+        };
+
+        /// <summary>
+        /// -Recurse: every planned file, -ThrottleLimit at a time under one bandwidth cap; one object (or one
+        /// non-terminating error) per file as it finishes, and a summary.
+        /// </summary>
+        private void UploadTree()
+        {
+            var approved = _plannedFiles.Where(f => ShouldProcess(f.Target.ToString(), $"Upload {f.SourcePath}{(Force ? ", replacing any existing object" : string.Empty)}")).ToList();
+            if (approved.Count == 0)
+            {
+                return;
+            }
+
+            TransferManager transfers = Transfers;
+            UploadOptions options = Options();
+            FolderOptions folder = FolderOptions();
+            bool force = Force;
+            FolderSummary? summary = null;
+            try
+            {
+                RunAsync(async (pipeline, token) =>
+                {
+                    summary = await transfers.UploadFilesAsync(approved, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteUpload(pipeline, result, force), token).ConfigureAwait(false);
+                });
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WriteError(GcsErrors.FromException(ex, approved[0].Target.ToString(), preconditionMeansExists: !force));
+            }
+
+            FolderResults.WriteSummary(this, summary, "Send-GcsMedia ... -Recurse -SkipUnchanged");
+        }
+
         /// <summary>Runs one upload and writes its object; a failure is a non-terminating error, so one failed file does not stop the others.</summary>
         private void Run(GcsObjectRef target, Func<TransferManager, ITransferObserver, CancellationToken, Task<UploadResult>> upload)
         {
@@ -388,9 +477,20 @@ namespace GcsMedia.Cmdlets.Commands
         private void CheckSpeedParameters()
         {
             CheckOption(() => TransferLimits.CheckMaxBytesPerSecond(MaxBytesPerSecond), MaxBytesPerSecond);
+            if (!Recurse)
+            {
+                foreach (string name in new[] { "Include", "Exclude", "SkipUnchanged" })
+                {
+                    if (MyInvocation.BoundParameters.ContainsKey(name))
+                    {
+                        ThrowTerminatingError(GcsErrors.InvalidArgument($"-{name} applies to folder uploads only. Add -Recurse, or remove -{name}.", name, null));
+                    }
+                }
+            }
+
             if (!Parallel)
             {
-                foreach (string name in new[] { "PartSize", "ThrottleLimit" })
+                foreach (string name in Recurse ? new[] { "PartSize" } : new[] { "PartSize", "ThrottleLimit" })
                 {
                     if (MyInvocation.BoundParameters.ContainsKey(name))
                     {
