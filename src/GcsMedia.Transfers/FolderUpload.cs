@@ -132,16 +132,20 @@ namespace GcsMedia.Transfers
             }
         }
 
+        /// <summary>Auto: large files resumable. Parallel: only files of more than one part (a small file goes in one request).</summary>
         private static UploadOptions ForFile(UploadOptions options, FolderOptions folder, long length)
         {
-            if (options.Mode != UploadMode.Auto || length < folder.ResumableThreshold)
+            UploadMode mode = options.Mode == UploadMode.Auto && length >= folder.ResumableThreshold ? UploadMode.Resumable
+                : options.Mode == UploadMode.Parallel && length <= options.PartSize ? UploadMode.Auto
+                : options.Mode;
+            if (mode == options.Mode)
             {
                 return options;
             }
 
-            UploadOptions resumable = options.Clone();
-            resumable.Mode = UploadMode.Resumable;
-            return resumable;
+            UploadOptions adjusted = options.Clone();
+            adjusted.Mode = mode;
+            return adjusted;
         }
 
         private static async Task<bool> UnchangedAsync(FileUploadItem item, long length, Dictionary<string, ObjectResource> existing, CancellationToken token)

@@ -26,7 +26,7 @@ BeforeAll {
 AfterAll { Remove-Item Env:GCSMEDIA_STATE_DIR -ErrorAction SilentlyContinue }
 
 Describe 'Send-GcsMedia -Recurse' {
-    It 'uploads every file below the folder as <prefix><relative path>, one output object per file (<Case>)' -ForEach @(
+    It 'uploads every file below the folder as prefix + relative path, one output object per file (<Case>)' -ForEach @(
         @{ Case = '-Uri gs://b/backup/'; Prefix = 'backup/'; Target = @{ Uri = 'gs://{0}/backup/' } }
         @{ Case = '-Bucket b -ObjectName copy/'; Prefix = 'copy/'; Target = @{ ObjectName = 'copy/' } }
     ) {
@@ -71,9 +71,9 @@ Describe 'Send-GcsMedia -Recurse' {
         foreach ($file in Get-Tree $site) { (Get-TestObject $bucket "backup/$($file.Path)").generation | Should -Be $before[$file.Path] }
     }
 
-    It 'refuses two sources for one name across a folder and a file before any upload' {
-        { Send-GcsMedia -Path $site.FullName, (Join-Path $site 'a/same.txt') -Recurse -Uri "gs://$bucket/clash/" -ErrorAction Stop } | Should -Throw -ErrorId 'GcsMedia.DuplicateObjectName,*'
-        Get-TestObject $bucket 'clash/top.txt' | Should -BeNullOrEmpty
+    It 'refuses two sources for one name (two folders with a same.txt each) before any upload' {
+        { Send-GcsMedia -Path (Join-Path $site 'a'), (Join-Path $site 'b') -Recurse -Uri "gs://$bucket/clash/" -ErrorAction Stop } | Should -Throw -ErrorId 'GcsMedia.DuplicateObjectName,*'
+        Get-TestObject $bucket 'clash/zero.bin' | Should -BeNullOrEmpty
     }
 
     It 'writes one parent progress record with a child per active file, all completed' {
