@@ -24,7 +24,7 @@ namespace GcsMedia.Transfers
             Action<FolderItemResult> completed,
             CancellationToken token)
         {
-            CheckDistinctTargets(items);
+            UploadPlan.CheckDistinctTargets(items);
             var lengths = items.Select(i => new FileInfo(i.SourcePath).Length).ToArray();
             string scope = items.Count == 0 ? string.Empty : CommonScope(items);
             Dictionary<string, ObjectResource> existing = folder.SkipUnchanged && items.Count > 0
@@ -114,21 +114,6 @@ namespace GcsMedia.Transfers
                 }
 
                 await Task.WhenAll(running).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>Two different files for one object name: refused before any request.</summary>
-        internal static void CheckDistinctTargets(IReadOnlyList<FileUploadItem> items)
-        {
-            var seen = new Dictionary<GcsObjectRef, string>();
-            foreach (FileUploadItem item in items)
-            {
-                if (seen.TryGetValue(item.Target, out string? earlier) && !string.Equals(earlier, item.SourcePath, StringComparison.Ordinal))
-                {
-                    throw new DuplicateTargetException(earlier, item.SourcePath, item.Target.ToString());
-                }
-
-                seen[item.Target] = item.SourcePath;
             }
         }
 

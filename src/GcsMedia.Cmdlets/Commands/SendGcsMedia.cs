@@ -141,11 +141,9 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
-        private readonly List<FileUploadItem> _plannedFiles = new List<FileUploadItem>();
-        private readonly Dictionary<GcsObjectRef, string> _sourceByTarget = new Dictionary<GcsObjectRef, string>();
+        private readonly UploadPlan _plan = new UploadPlan();
         private TransferManager? _transfers;
-        private string? _bucket;
-        private string? _name;
+        private UploadDestination? _destination;
 
         private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
@@ -153,41 +151,13 @@ namespace GcsMedia.Cmdlets.Commands
         {
             CheckSpeedParameters();
             CheckOption(() => TransferLimits.CheckUploadChunkSize(ChunkSize), ChunkSize);
-            if (Uri != null && (Bucket != null || ObjectName != null))
+            try
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("Give either -Uri or -Bucket (with -ObjectName), not both.", "Uri", Uri));
+                _destination = UploadDestination.Resolve(Uri, Bucket, ObjectName);
             }
-
-            if (Uri == null && Bucket == null)
+            catch (ArgumentException ex)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-Bucket or -Uri is required: where should the object go?", "Bucket", null));
-            }
-
-            if (Uri != null)
-            {
-                try
-                {
-                    (_bucket, _name) = ObjectAddress.ResolveDestination(Uri);
-                }
-                catch (ArgumentException ex)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, "Uri", Uri));
-                }
-            }
-            else if (Bucket!.StartsWith("gs://", StringComparison.OrdinalIgnoreCase) || Bucket.IndexOf('/') >= 0)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-Bucket '{Bucket}' must be a bare bucket name (no gs:// and no '/'). To give a full address use -Uri gs://bucket/object.", "Bucket", Bucket));
-            }
-            else
-            {
-                _bucket = Bucket;
-                _name = ObjectName;
-            }
-
-            if (ObjectName != null && ObjectName.IndexOfAny(new[] { '\r', '\n' }) >= 0)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-ObjectName contains a line break; GCS object names cannot contain carriage returns or line feeds.", "ObjectName", null));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, ex.ParamName ?? "Uri", Uri ?? Bucket));
             }
 
             if (Metadata != null)
@@ -202,7 +172,7 @@ namespace GcsMedia.Cmdlets.Commands
                 }
             }
 
-            if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && IsPrefix)
+            if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && Destination.IsPrefix)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(
                     "An object name is required with -Value, -InputObject or -InputStream: there is no file name to use, and a -Uri or -ObjectName ending in '/' is a prefix. " +
@@ -247,7 +217,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             else
             {
-                foreach (FileUploadItem planned in _plannedFiles)
+                foreach (FileUploadItem planned in _plan.Items)
                 {
                     UploadFile(planned.SourcePath, planned.Target);
                 }
@@ -287,11 +257,7 @@ namespace GcsMedia.Cmdlets.Commands
             return files;
         }
 
-        /// <summary>No name, or a name ending in '/' (from -ObjectName or -Uri alike): each file's name goes after it.</summary>
-        private bool IsPrefix => _name == null || _name.Length == 0 || _name.EndsWith("/", StringComparison.Ordinal);
-
-        private GcsObjectRef TargetFor(string? fileName)
-            => new GcsObjectRef(_bucket!, IsPrefix && fileName != null ? (_name ?? string.Empty) + fileName : _name!);
+        private UploadDestination Destination => _destination ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
         private UploadOptions Options() => new UploadOptions
         {
@@ -323,39 +289,35 @@ namespace GcsMedia.Cmdlets.Commands
                     return;
                 }
 
-                string prefix = IsPrefix ? _name ?? string.Empty : _name + "/";
-                foreach (FileUploadItem item in Transfers.PlanFolderUpload(file, _bucket!, prefix, FolderOptions(), new ImmediateObserver(this)))
+                foreach (FileUploadItem item in Transfers.PlanFolderUpload(file, Destination.Bucket, Destination.TreePrefix, FolderOptions(), new ImmediateObserver(this)))
                 {
-                    Plan(item.SourcePath, item.Target, item.RelativePath);
+                    Plan(item);
                 }
 
                 return;
             }
 
             string source = new FileInfo(file).FullName;
-            Plan(source, TargetFor(System.IO.Path.GetFileName(source)), System.IO.Path.GetFileName(source));
+            string name = System.IO.Path.GetFileName(source);
+            Plan(new FileUploadItem(source, Destination.TargetFor(name), name));
         }
 
-        private void Plan(string source, GcsObjectRef target, string relativePath)
+        private void Plan(FileUploadItem item)
         {
-            if (_sourceByTarget.TryGetValue(target, out string? earlier))
+            try
             {
-                if (string.Equals(earlier, source, StringComparison.Ordinal))
-                {
-                    return;
-                }
-
+                _plan.Add(item);
+            }
+            catch (DuplicateTargetException ex)
+            {
                 ThrowTerminatingError(GcsErrors.Create(
-                    new ArgumentException($"'{earlier}' and '{source}' would both be uploaded as {target}."),
+                    ex,
                     "DuplicateObjectName",
                     ErrorCategory.InvalidArgument,
-                    target.ToString(),
-                    $"'{earlier}' and '{source}' would both be uploaded as {target}, the second replacing the first; nothing was uploaded. " +
+                    ex.Target,
+                    $"'{ex.First}' and '{ex.Second}' would both be uploaded as {ex.Target}, the second replacing the first; nothing was uploaded. " +
                     "Give each file its own -ObjectName or -Uri, or send the folder with -Recurse to keep its tree in the object names."));
             }
-
-            _sourceByTarget[target] = source;
-            _plannedFiles.Add(new FileUploadItem(source, target, relativePath));
         }
 
         private void UploadFile(string file, GcsObjectRef target)
@@ -372,7 +334,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private void UploadValue()
         {
-            GcsObjectRef target = TargetFor(null);
+            GcsObjectRef target = Destination.TargetFor(null);
             string text = Value;
             if (ShouldProcess(target.ToString(), $"Upload {new UTF8Encoding(false).GetByteCount(text)} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
             {
@@ -383,7 +345,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private void UploadBytes(byte[] data)
         {
-            GcsObjectRef target = TargetFor(null);
+            GcsObjectRef target = Destination.TargetFor(null);
             if (ShouldProcess(target.ToString(), $"Upload {data.Length} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
             {
                 UploadOptions options = Options();
@@ -393,7 +355,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private void UploadStream(Stream source)
         {
-            GcsObjectRef target = TargetFor(null);
+            GcsObjectRef target = Destination.TargetFor(null);
             if (!source.CanRead)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument("-InputStream cannot be read (CanRead is false). Give a readable stream, e.g. a process's StandardOutput.BaseStream.", "InputStream", target.ToString()));
@@ -422,7 +384,7 @@ namespace GcsMedia.Cmdlets.Commands
         /// </summary>
         private void UploadTree()
         {
-            var approved = _plannedFiles.Where(f => ShouldProcess(f.Target.ToString(), $"Upload {f.SourcePath}{(Force ? ", replacing any existing object" : string.Empty)}")).ToList();
+            var approved = _plan.Items.Where(f => ShouldProcess(f.Target.ToString(), $"Upload {f.SourcePath}{(Force ? ", replacing any existing object" : string.Empty)}")).ToList();
             if (approved.Count == 0)
             {
                 return;
