@@ -117,6 +117,40 @@ public sealed class FolderTransferTests : IDisposable
     }
 
     [Fact]
+    public async Task A_few_hundred_files_and_a_40_MiB_file_round_trip_identical()
+    {
+        string bucket = await _emulator.CreateBucketAsync();
+        string source = Path.Combine(_folder, "many");
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        var random = new Random(99);
+        for (int i = 0; i < 300; i++)
+        {
+            string relative = $"dir {i % 7}/sub-ü{i % 3}/file {i}.txt";
+            byte[] data = EmulatorFixture.RandomBytes(random.Next(0, 4000), i);
+            string path = Path.Combine(source, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, data);
+            expected[relative] = EmulatorFixture.Crc32c(data);
+        }
+
+        byte[] big = EmulatorFixture.RandomBytes(40 * 1024 * 1024, 400);
+        File.WriteAllBytes(Path.Combine(source, "big.bin"), big);
+        expected["big.bin"] = EmulatorFixture.Crc32c(big);
+        TransferManager manager = _emulator.Manager();
+
+        FolderSummary up = await manager.UploadFolderAsync(source, bucket, "many/", new UploadOptions(), new FolderOptions { MaxConcurrentFiles = 8 }, new RecordingObserver(), _ => { });
+        string restore = Path.Combine(_folder, "many-restored");
+        FolderSummary down = await manager.DownloadFolderAsync(
+            bucket, "many/", restore, new DownloadOptions { SliceConcurrency = 4, SliceSize = 8 * 1024 * 1024 }, new FolderOptions { MaxConcurrentFiles = 8 }, new RecordingObserver(), _ => { });
+
+        Assert.Equal(301, up.Transferred);
+        Assert.Equal(301, down.Transferred);
+        var actual = Directory.GetFiles(restore, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(restore, f).Replace('\\', '/'), f => EmulatorFixture.Crc32c(File.ReadAllBytes(f)), StringComparer.Ordinal);
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), actual.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Two_files_for_one_object_are_refused_before_any_request()
     {
         string bucket = await _emulator.CreateBucketAsync();
