@@ -162,7 +162,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target));
+                WriteError(GcsErrors.FromException(ex, target, operation: GcsOperation.MultipartUpload));
             }
         }
 
@@ -172,6 +172,7 @@ namespace GcsMedia.Cmdlets.Commands
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
             {
                 Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
             foreach (KeyValuePair<int, string> part in parts)
             {
@@ -180,7 +181,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             await container.FinalizeAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Completed the multipart upload of {target} from {parts.Count} part(s).");
-            ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
+            ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, connection.CreateRetryStrategy(), token).ConfigureAwait(false);
             pipeline.WriteObject(GcsObject.From(resource, target, null, MpuSupport.XmlMpuUploadType));
         }
 

@@ -148,7 +148,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target.ToString()));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.Download));
             }
         }
 
@@ -240,7 +240,7 @@ namespace GcsMedia.Cmdlets.Commands
             // not gzip-encoded and is larger than one slice. Everything else falls back to one stream.
             if (ThrottleLimit > 1 && whole && !ChunkSize.HasValue && offset == 0 && Checksum != ChecksumType.Md5)
             {
-                ObjectResource metadata = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, token).ConfigureAwait(false);
+                ObjectResource metadata = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, Connection.CreateRetryStrategy(), token).ConfigureAwait(false);
                 bool gzip = string.Equals(metadata.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
                 if (!gzip && metadata.Size.HasValue && metadata.Size.Value > SliceSize)
                 {
@@ -299,6 +299,7 @@ namespace GcsMedia.Cmdlets.Commands
                             : new ChunkedDownload(mediaUrl, (int)ChunkSize.Value, stream, start ?? 0, End, null, offset > 0 ? ChecksumType.None : Checksum);
                         chunked.ObjectName = target.ToString();
                         chunked.OnRetry = e => Retrying(pipeline, e);
+                        chunked.RetryStrategy = Connection.CreateRetryStrategy();
                         chunked.ProgressCallback = bytes =>
                         {
                             onFirstBytes(chunked.Generation);
@@ -327,6 +328,7 @@ namespace GcsMedia.Cmdlets.Commands
                             : new Download(mediaUrl, stream, start, End, null, offset > 0 ? ChecksumType.None : Checksum);
                         download.ObjectName = target.ToString();
                         download.OnRetry = e => Retrying(pipeline, e);
+                        download.RetryStrategy = Connection.CreateRetryStrategy();
                         download.ProgressCallback = bytes =>
                         {
                             onFirstBytes(download.Generation);
@@ -413,6 +415,7 @@ namespace GcsMedia.Cmdlets.Commands
                 BandwidthLimiter = _limiter,
                 ObjectName = target.ToString(),
                 ContentEncoding = metadata.ContentEncoding,
+                RetryStrategy = Connection.CreateRetryStrategy(),
             };
             int count = (int)((size + SliceSize - 1) / SliceSize);
             long sliceSize = SliceSize;
@@ -529,7 +532,7 @@ namespace GcsMedia.Cmdlets.Commands
             ObjectResource current;
             try
             {
-                current = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, token).ConfigureAwait(false);
+                current = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, Connection.CreateRetryStrategy(), token).ConfigureAwait(false);
             }
             catch (InvalidResponseException ex) when (ex.StatusCode == 404)
             {
@@ -555,16 +558,7 @@ namespace GcsMedia.Cmdlets.Commands
                || (!(ex is DataCorruptionException) && RetryStrategy.IsTransient(ex, token))
                || token.IsCancellationRequested;
 
-        private static void Retrying(AsyncPipeline pipeline, RetryEvent e, string? what = null)
-        {
-            try
-            {
-                pipeline.WriteVerbose($"Retry {e.RetryNumber}{(what == null ? string.Empty : " of " + what)} in {e.Wait.TotalSeconds:0.0} s after: {GcsErrors.Redact(e.Error.Message)}");
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        private static void Retrying(AsyncPipeline pipeline, RetryEvent e, string? what = null) => RetryReporter.For(pipeline).Report(pipeline, e, what);
 
         /// <summary>Lets the async method use the connection's client without capturing the cmdlet in lambdas.</summary>
         private sealed class HttpClientHolder

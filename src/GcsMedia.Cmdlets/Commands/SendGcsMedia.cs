@@ -342,7 +342,7 @@ namespace GcsMedia.Cmdlets.Commands
             catch (Exception ex)
             {
                 // One failed file does not stop the others.
-                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force, operation: Resumable ? GcsOperation.ResumableUpload : GcsOperation.Upload));
             }
         }
 
@@ -365,6 +365,7 @@ namespace GcsMedia.Cmdlets.Commands
                         using (ResumableUpload upload = ResumableUpload.ForBucket(Connection.Client, Connection.Urls, target.Bucket, (int)ChunkSize, IfGenerationMatch, Checksum))
                         {
                             upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
+                            upload.RetryStrategy = Connection.CreateRetryStrategy();
                             await upload.InitiateAsync(stream, BuildMetadata(target, contentType), contentType, length, true, token).ConfigureAwait(false);
                             resource = await upload.UploadAsync(token).ConfigureAwait(false);
                         }
@@ -374,6 +375,7 @@ namespace GcsMedia.Cmdlets.Commands
                         uploadType = "Multipart";
                         MultipartUpload upload = MultipartUpload.ForBucket(Connection.Client, Connection.Urls, target.Bucket, IfGenerationMatch, Checksum);
                         upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
+                        upload.RetryStrategy = Connection.CreateRetryStrategy();
                         resource = await upload.TransmitAsync(stream, BuildMetadata(target, contentType), contentType, token).ConfigureAwait(false);
                     }
                     else
@@ -381,6 +383,7 @@ namespace GcsMedia.Cmdlets.Commands
                         uploadType = "Simple";
                         SimpleUpload upload = SimpleUpload.ForObject(Connection.Client, Connection.Urls, target, IfGenerationMatch);
                         upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
+                        upload.RetryStrategy = Connection.CreateRetryStrategy();
                         resource = await upload.TransmitAsync(stream, contentType, token).ConfigureAwait(false);
                         if (resource != null && Checksum != ChecksumType.None)
                         {
@@ -536,6 +539,7 @@ namespace GcsMedia.Cmdlets.Commands
                 using (ResumableUpload upload = ResumableUpload.ForBucket(Connection.Client, Connection.Urls, target.Bucket, (int)ChunkSize, IfGenerationMatch, Checksum))
                 {
                     upload.Retrying = e => ResumableTransfer.Retrying(pipeline, e);
+                    upload.RetryStrategy = Connection.CreateRetryStrategy();
                     await upload.InitiateAsync(counted, BuildMetadata(target, contentType), contentType, totalBytes: null, streamFinal: false, token).ConfigureAwait(false);
                     ObjectResource? resource = await upload.UploadAsync(token).ConfigureAwait(false);
                     pipeline.WriteVerbose($"Read {counted.BytesRead} bytes from -InputStream.");
@@ -562,7 +566,7 @@ namespace GcsMedia.Cmdlets.Commands
                 bool exists;
                 try
                 {
-                    await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
+                    await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, connection.CreateRetryStrategy(), token).ConfigureAwait(false);
                     exists = true;
                 }
                 catch (InvalidResponseException ex) when (ex.StatusCode == 404)
@@ -579,6 +583,7 @@ namespace GcsMedia.Cmdlets.Commands
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, contentType)
             {
                 Retrying = e => ResumableTransfer.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
             Dictionary<string, string> custom = MpuSupport.ConvertMetadata(Metadata);
             _noOpenMpu.Reset();
@@ -620,7 +625,7 @@ namespace GcsMedia.Cmdlets.Commands
                     _noOpenMpu.Set();
                 }
 
-                ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
+                ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, connection.CreateRetryStrategy(), token).ConfigureAwait(false);
                 string? expected = Checksum == ChecksumType.None ? null : CombinedCrc32c(parts);
                 if (expected != null && resource.Crc32c != null && !string.Equals(expected, resource.Crc32c, StringComparison.Ordinal))
                 {
@@ -658,7 +663,7 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 try
                 {
-                    container.RetryStrategy = new RetryStrategy();
+                    container.RetryStrategy = GcsCmdlet.RetryStrategyFor(pipeline);
                     await container.CancelAsync(limit.Token).ConfigureAwait(false);
                     TryWrite(() => pipeline.WriteVerbose($"Aborted the multipart upload of {target}; its parts were discarded."));
                 }

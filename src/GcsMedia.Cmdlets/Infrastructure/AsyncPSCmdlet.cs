@@ -17,6 +17,7 @@ namespace GcsMedia.Cmdlets
     {
         private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(900);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private bool? _verboseAsDebug;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken => _stop.Token;
@@ -32,6 +33,7 @@ namespace GcsMedia.Cmdlets
             {
                 var pipeline = new AsyncPipeline(queue, this, _stop.Token);
                 CancellationToken token = _stop.Token;
+                OnPipelineStarting(pipeline);
                 Task task = Task.Run(
                     async () =>
                     {
@@ -41,6 +43,7 @@ namespace GcsMedia.Cmdlets
                         }
                         finally
                         {
+                            OnPipelineEnding();
                             pipeline.Complete();
                         }
                     });
@@ -82,6 +85,52 @@ namespace GcsMedia.Cmdlets
                 }
             }
         }
+
+        /// <summary>
+        /// Writes a verbose line, or with -Debug (and no -Verbose) a debug line: for a compiled cmdlet PowerShell turns
+        /// -Debug into VerbosePreference Inquire, which would prompt on every verbose line and throw in -NonInteractive.
+        /// </summary>
+        public new void WriteVerbose(string text)
+        {
+            if (VerboseAsDebug)
+            {
+                WriteDebug(text);
+            }
+            else
+            {
+                base.WriteVerbose(text);
+            }
+        }
+
+        /// <summary>Runs on the pipeline thread before the worker starts.</summary>
+        protected virtual void OnPipelineStarting(AsyncPipeline pipeline)
+        {
+        }
+
+        /// <summary>Runs on the worker when the work has ended, before the pipeline closes.</summary>
+        protected virtual void OnPipelineEnding()
+        {
+        }
+
+        /// <summary>True when the command runs with -Debug: the caller asked for -Debug, or DebugPreference asks for debug lines.</summary>
+        protected bool DebugRequested
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("Debug", out object? debug))
+                {
+                    return debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug);
+                }
+
+                object? preference = GetVariableValue("DebugPreference");
+                return preference is ActionPreference action && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
+            }
+        }
+
+        private bool VerboseAsDebug
+            => _verboseAsDebug ??= MyInvocation.BoundParameters.TryGetValue("Debug", out object? debug)
+                                   && (debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug))
+                                   && !MyInvocation.BoundParameters.ContainsKey("Verbose");
 
         protected override void StopProcessing()
         {

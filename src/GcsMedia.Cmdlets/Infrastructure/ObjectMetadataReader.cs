@@ -12,8 +12,8 @@ namespace GcsMedia.Cmdlets
     /// </summary>
     internal static class ObjectMetadataReader
     {
-        public static Task<ObjectResource> GetAsync(HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, CancellationToken cancellationToken)
-            => new RetryStrategy().ExecuteAsync(
+        public static Task<ObjectResource> GetAsync(HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, RetryStrategy retry, CancellationToken cancellationToken)
+            => retry.ExecuteAsync(
                 async token =>
                 {
                     using (var request = new HttpRequestMessage(HttpMethod.Get, urls.ObjectMetadata(obj, generation)))

@@ -33,6 +33,7 @@ namespace GcsMedia.Cmdlets
                 client, urls, state.Bucket, (int)state.ChunkSize, ifGenerationMatch, ParseChecksum(state.Checksum)))
             {
                 upload.Retrying = e => Retrying(pipeline, e);
+                upload.RetryStrategy = GcsCmdlet.RetryStrategyFor(pipeline);
                 await upload.InitiateAsync(file, metadata, state.ContentType ?? "application/octet-stream", state.Length, true, token).ConfigureAwait(false);
                 state.SessionUri = upload.ResumableUrl!.AbsoluteUri;
                 string statePath = store.Save(state);
@@ -66,7 +67,7 @@ namespace GcsMedia.Cmdlets
                         state.ContentType,
                         state.ObjectUri,
                         null,
-                        null,
+                        GcsCmdlet.RetryStrategyFor(pipeline),
                         token,
                         e => Retrying(pipeline, e)).ConfigureAwait(false);
                 }
@@ -122,16 +123,7 @@ namespace GcsMedia.Cmdlets
         public static ChecksumType ParseChecksum(string value)
             => Enum.TryParse(value, ignoreCase: true, out ChecksumType type) ? type : ChecksumType.Crc32c;
 
-        public static void Retrying(AsyncPipeline pipeline, RetryEvent e)
-        {
-            try
-            {
-                pipeline.WriteVerbose($"Retry {e.RetryNumber} in {e.Wait.TotalSeconds:0.0} s after: {GcsErrors.Redact(e.Error.Message)}");
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        public static void Retrying(AsyncPipeline pipeline, RetryEvent e) => RetryReporter.For(pipeline).Report(pipeline, e);
 
         /// <summary>Opens the source, checking it is the file the state describes; throttled when a limiter is given.</summary>
         private static Stream OpenSource(UploadState state, BandwidthLimiter? limiter)
