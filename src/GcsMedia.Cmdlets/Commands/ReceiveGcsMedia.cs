@@ -173,10 +173,9 @@ namespace GcsMedia.Cmdlets.Commands
 
             if (ChunkSize.HasValue)
             {
-                if (ChunkSize.Value <= 0 || ChunkSize.Value > int.MaxValue)
+                if (ChunkSizeLimits.DownloadProblem(ChunkSize.Value) is string chunkProblem)
                 {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        $"-ChunkSize {ChunkSize} is out of range. Give a positive size up to 2GB, for example 32MB.", "ChunkSize", target.ToString()));
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(chunkProblem, "ChunkSize", target.ToString()));
                 }
 
                 if (Start.HasValue && Start.Value < 0)

@@ -69,11 +69,9 @@ namespace GcsMedia.Cmdlets.Commands
 
         protected override void BeginProcessing()
         {
-            if (ParameterSetName == SessionSet &&
-                (ChunkSize <= 0 || ChunkSize % ResumableUpload.ChunkGranularity != 0 || ChunkSize > int.MaxValue - (int.MaxValue % ResumableUpload.ChunkGranularity)))
+            if (ParameterSetName == SessionSet && ChunkSizeLimits.UploadProblem(ChunkSize) is string chunkProblem)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-ChunkSize {ChunkSize} is not a positive multiple of 256 KiB (262144 bytes). Use a value such as 256KB, 8MB or 16MB.", "ChunkSize", ChunkSize));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(chunkProblem, "ChunkSize", ChunkSize));
             }
 
             base.BeginProcessing();
