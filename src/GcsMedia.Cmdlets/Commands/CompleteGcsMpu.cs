@@ -181,7 +181,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             await container.FinalizeAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Completed the multipart upload of {target} from {parts.Count} part(s).");
-            ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, connection.CreateRetryStrategy(), token).ConfigureAwait(false);
+            ObjectResource resource = await ObjectMetadataReader.GetAsync(pipeline, connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
             pipeline.WriteObject(GcsObject.From(resource, target, null, MpuSupport.XmlMpuUploadType));
         }
 

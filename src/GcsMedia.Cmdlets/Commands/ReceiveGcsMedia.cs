@@ -239,7 +239,7 @@ namespace GcsMedia.Cmdlets.Commands
             // not gzip-encoded and is larger than one slice. Everything else falls back to one stream.
             if (ThrottleLimit > 1 && whole && !ChunkSize.HasValue && offset == 0 && Checksum != ChecksumType.Md5)
             {
-                ObjectResource metadata = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, Connection.CreateRetryStrategy(), token).ConfigureAwait(false);
+                ObjectResource metadata = await ObjectMetadataReader.GetAsync(pipeline, http.Client, Connection.Urls, target, Generation, token).ConfigureAwait(false);
                 bool gzip = string.Equals(metadata.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
                 if (!gzip && metadata.Size.HasValue && metadata.Size.Value > SliceSize)
                 {
@@ -531,7 +531,7 @@ namespace GcsMedia.Cmdlets.Commands
             ObjectResource current;
             try
             {
-                current = await ObjectMetadataReader.GetAsync(http.Client, Connection.Urls, target, Generation, Connection.CreateRetryStrategy(), token).ConfigureAwait(false);
+                current = await ObjectMetadataReader.GetAsync(pipeline, http.Client, Connection.Urls, target, Generation, token).ConfigureAwait(false);
             }
             catch (InvalidResponseException ex) when (ex.StatusCode == 404)
             {

@@ -565,7 +565,7 @@ namespace GcsMedia.Cmdlets.Commands
                 bool exists;
                 try
                 {
-                    await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, connection.CreateRetryStrategy(), token).ConfigureAwait(false);
+                    await ObjectMetadataReader.GetAsync(pipeline, connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
                     exists = true;
                 }
                 catch (InvalidResponseException ex) when (ex.StatusCode == 404)
@@ -624,7 +624,7 @@ namespace GcsMedia.Cmdlets.Commands
                     _noOpenMpu.Set();
                 }
 
-                ObjectResource resource = await ObjectMetadataReader.GetAsync(connection.Client, connection.Urls, target, null, connection.CreateRetryStrategy(), token).ConfigureAwait(false);
+                ObjectResource resource = await ObjectMetadataReader.GetAsync(pipeline, connection.Client, connection.Urls, target, null, token).ConfigureAwait(false);
                 string? expected = Checksum == ChecksumType.None ? null : CombinedCrc32c(parts);
                 if (expected != null && resource.Crc32c != null && !string.Equals(expected, resource.Crc32c, StringComparison.Ordinal))
                 {

@@ -43,7 +43,7 @@ namespace GcsMedia.Cmdlets
                         }
                         finally
                         {
-                            OnPipelineEnding();
+                            OnPipelineEnding(pipeline);
                             pipeline.Complete();
                         }
                     });
@@ -108,7 +108,7 @@ namespace GcsMedia.Cmdlets
         }
 
         /// <summary>Runs on the worker when the work has ended, before the pipeline closes.</summary>
-        protected virtual void OnPipelineEnding()
+        protected virtual void OnPipelineEnding(AsyncPipeline pipeline)
         {
         }
 

@@ -177,8 +177,9 @@ namespace GcsMedia.Cmdlets
             }
         }
 
-        protected override void OnPipelineEnding()
+        protected override void OnPipelineEnding(AsyncPipeline pipeline)
         {
+            RetryReporter?.CompleteAll(pipeline);
             if (_connection?.RequestLog != null)
             {
                 _connection.RequestLog.Sink = null;

@@ -12,8 +12,9 @@ namespace GcsMedia.Cmdlets
     /// </summary>
     internal static class ObjectMetadataReader
     {
-        public static Task<ObjectResource> GetAsync(HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, RetryStrategy retry, CancellationToken cancellationToken)
-            => retry.ExecuteAsync(
+        /// <summary>Retried with the command's -RetryTimeout; retries are reported through <paramref name="pipeline"/>.</summary>
+        public static Task<ObjectResource> GetAsync(AsyncPipeline pipeline, HttpClient client, StorageUrls urls, GcsObjectRef obj, long? generation, CancellationToken cancellationToken)
+            => GcsCmdlet.RetryStrategyFor(pipeline).ExecuteAsync(
                 async token =>
                 {
                     using (var request = new HttpRequestMessage(HttpMethod.Get, urls.ObjectMetadata(obj, generation)))
@@ -28,6 +29,7 @@ namespace GcsMedia.Cmdlets
                         return ObjectResource.Parse(body);
                     }
                 },
-                cancellationToken);
+                cancellationToken,
+                onRetry: e => RetryReporter.For(pipeline).Report(pipeline, e, "the metadata request"));
     }
 }

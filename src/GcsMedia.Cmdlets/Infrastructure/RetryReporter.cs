@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
@@ -18,6 +19,7 @@ namespace GcsMedia.Cmdlets
         private static int _nextActivityId = 5000;
 
         private readonly TimeSpan _timeout;
+        private readonly ConcurrentDictionary<int, bool> _open = new ConcurrentDictionary<int, bool>();
         private int _warned;
 
         public RetryReporter(TimeSpan timeout)
@@ -53,6 +55,7 @@ namespace GcsMedia.Cmdlets
                 pipeline.WriteVerbose($"Retry {retry.RetryNumber}{of} in {wait.ToString("0.0", CultureInfo.InvariantCulture)} s after: {error}");
                 int activityId = Interlocked.Increment(ref _nextActivityId);
                 string status = $"retrying{of} in {Seconds(wait)} s, attempt {attempt}";
+                _open[activityId] = true;
                 pipeline.WriteProgress(new ProgressRecord(activityId, "Retrying", status) { SecondsRemaining = (int)Math.Ceiling(wait) });
                 _ = CompleteAfterAsync(pipeline, activityId, retry.Wait);
             }
@@ -62,11 +65,30 @@ namespace GcsMedia.Cmdlets
             }
         }
 
-        private static async Task CompleteAfterAsync(AsyncPipeline pipeline, int activityId, TimeSpan wait)
+        /// <summary>Completes every retry progress record still shown; the cmdlet calls it before its pipeline closes.</summary>
+        public void CompleteAll(AsyncPipeline pipeline)
         {
+            foreach (int activityId in _open.Keys)
+            {
+                Complete(pipeline, activityId);
+            }
+        }
+
+        private async Task CompleteAfterAsync(AsyncPipeline pipeline, int activityId, TimeSpan wait)
+        {
+            await Task.Delay(wait).ConfigureAwait(false);
+            Complete(pipeline, activityId);
+        }
+
+        private void Complete(AsyncPipeline pipeline, int activityId)
+        {
+            if (!_open.TryRemove(activityId, out _))
+            {
+                return;
+            }
+
             try
             {
-                await Task.Delay(wait).ConfigureAwait(false);
                 pipeline.WriteProgress(new ProgressRecord(activityId, "Retrying", "retrying") { RecordType = ProgressRecordType.Completed });
             }
             catch (Exception)
