@@ -77,7 +77,7 @@ function Convert-CommandMarkdown($Writer, [string] $Path) {
                 Name        = $entry.Key.TrimStart('-')
                 Description = @(Split-Prose $entry.Value)
                 # platyPS writes a nullable type as Nullable`1[Int64]; help shows the type a user types.
-                Type        = $yaml['Type'] -replace '^(System\.)?Nullable`1\[(System\.)?(.+)\]$', '$3'
+                Type        = ($yaml['Type'] -replace '^(System\.)?Nullable`1\[(System\.)?(.+)\]$', '$3')
                 Sets        = @(($yaml['Parameter Sets'] ?? '(All)') -split ',\s*')
                 Aliases     = $yaml['Aliases'] ?? 'None'
                 Required    = $yaml['Required'] ?? 'False'

@@ -17,7 +17,6 @@ namespace GcsMedia.Cmdlets
     {
         private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(900);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private bool? _verboseAsDebug;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken => _stop.Token;
@@ -86,19 +85,29 @@ namespace GcsMedia.Cmdlets
             }
         }
 
-        /// <summary>
-        /// Writes a verbose line, or with -Debug (and no -Verbose) a debug line: for a compiled cmdlet PowerShell turns
-        /// -Debug into VerbosePreference Inquire, which would prompt on every verbose line and throw in -NonInteractive.
-        /// </summary>
+        /// <summary>Writes a verbose line; with -Debug without a prompt (see <see cref="DebugWithoutPrompts"/>).</summary>
         public new void WriteVerbose(string text)
         {
-            if (VerboseAsDebug)
+            if (DebugWithoutPrompts.WouldPrompt(MyInvocation, "Verbose"))
             {
-                WriteDebug(text);
+                DebugWithoutPrompts.WriteVerbose(this, text);
             }
             else
             {
                 base.WriteVerbose(text);
+            }
+        }
+
+        /// <summary>Writes a warning; with -Debug without a prompt (see <see cref="DebugWithoutPrompts"/>).</summary>
+        public new void WriteWarning(string text)
+        {
+            if (DebugWithoutPrompts.WouldPrompt(MyInvocation, "WarningAction"))
+            {
+                DebugWithoutPrompts.WriteWarning(this, text);
+            }
+            else
+            {
+                base.WriteWarning(text);
             }
         }
 
@@ -126,11 +135,6 @@ namespace GcsMedia.Cmdlets
                 return preference is ActionPreference action && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
             }
         }
-
-        private bool VerboseAsDebug
-            => _verboseAsDebug ??= MyInvocation.BoundParameters.TryGetValue("Debug", out object? debug)
-                                   && (debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug))
-                                   && !MyInvocation.BoundParameters.ContainsKey("Verbose");
 
         protected override void StopProcessing()
         {
