@@ -32,8 +32,10 @@ New-GcsMpu -Uri 'gs://$bucket/mpu.bin' -Debug 5>&1 | ForEach-Object { if (`$_ -i
         $LASTEXITCODE | Should -Be 0 -Because $text
         $output[-1] | Should -Be 'DONE' -Because $text
         $text | Should -Not -Match 'NullReference|NonInteractive mode|Continue with this operation'
-        $text | Should -Match "HTTP #\d+ POST http://127\.0\.0\.1:\d+/upload/storage/v1/b/$bucket/o\?uploadType=resumable\S* \(attempt 1\)"
-        $text | Should -Match "HTTP #\d+ PUT \S+upload_id=<redacted>"
+        $text | Should -Match "HTTP #\d+ POST http://127\.0\.0\.1:\d+/upload/storage/v1/b/$bucket/o\?uploadType=media&name=simple\.txt\S* \(attempt 1\)"
+        $text | Should -Match "HTTP #\d+ POST <new resumable upload session at http://127\.0\.0\.1:\d+> \(attempt 1\)"
+        $text | Should -Match "HTTP #\d+ PUT <resumable upload session at http://127\.0\.0\.1:\d+> \(attempt 1\)"
+        $text | Should -Not -Match 'uploadType=resumable'
         $text | Should -Match "HTTP #\d+ GET \S+/seed\.bin\?alt=media \(attempt 2\)"
         $text | Should -Match 'HTTP #\d+ 503 '
         $text | Should -Match 'A request failed and will be retried'

@@ -11,8 +11,8 @@ namespace GcsMedia.Cmdlets
 {
     /// <summary>
     /// -Debug's view of the wire: one line per HTTP request with method, URL, status (or failure), time and attempt.
-    /// Query values that are secrets or capabilities (upload ids of resumable sessions and MPUs, signatures, keys,
-    /// tokens) are replaced by &lt;redacted&gt;; headers are never logged. Lines go to <see cref="Sink"/>, which the cmdlet
+    /// Query values that are secrets or capabilities (MPU upload ids, signatures, keys, tokens) are replaced by
+    /// &lt;redacted&gt;, resumable session URIs are not shown at all, and headers are never logged. Lines go to <see cref="Sink"/>, which the cmdlet
     /// points at its pipeline while a command runs.
     /// </summary>
     internal sealed class RequestLog : DelegatingHandler
@@ -26,7 +26,29 @@ namespace GcsMedia.Cmdlets
         /// <summary>Where lines go; null drops them.</summary>
         public Action<string>? Sink { get; set; }
 
-        public static string RedactUrl(Uri? url) => url == null ? "(no URL)" : SecretQueryValue.Replace(url.AbsoluteUri, "<redacted>");
+        private static readonly Regex ResumableQuery = new Regex(@"[?&](upload_id=|uploadType=resumable(&|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// The URL with secret query values redacted. A resumable upload's URL is not shown at all, only the endpoint:
+        /// the session URI is a bearer capability, and its shape alone is kept out of every stream.
+        /// </summary>
+        public static string RedactUrl(Uri? url)
+        {
+            if (url == null)
+            {
+                return "(no URL)";
+            }
+
+            if (ResumableQuery.IsMatch(url.Query))
+            {
+                string authority = url.GetLeftPart(UriPartial.Authority);
+                return url.Query.IndexOf("upload_id=", StringComparison.OrdinalIgnoreCase) >= 0
+                    ? $"<resumable upload session at {authority}>"
+                    : $"<new resumable upload session at {authority}>";
+            }
+
+            return SecretQueryValue.Replace(url.AbsoluteUri, "<redacted>");
+        }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
