@@ -135,7 +135,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                ErrorRecord record = GcsErrors.FromException(ex, target.ToString());
+                ErrorRecord record = GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload);
                 string advice = plan.Count > 1
                     ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
                     : " Run the command again: uploading a part number again replaces the earlier part.";

@@ -162,7 +162,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target));
+                WriteError(GcsErrors.FromException(ex, target, operation: GcsOperation.MultipartUpload));
             }
         }
 
@@ -172,6 +172,7 @@ namespace GcsMedia.Cmdlets.Commands
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
             {
                 Retrying = e => PipelineObserver.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
             foreach (KeyValuePair<int, string> part in parts)
             {
@@ -180,7 +181,12 @@ namespace GcsMedia.Cmdlets.Commands
 
             await container.FinalizeAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Completed the multipart upload of {target} from {parts.Count} part(s).");
-            ObjectResource resource = await new GcsMedia.Transfers.TransferManager(connection.Client, connection.Urls).GetObjectAsync(target, null, token).ConfigureAwait(false);
+            var lookup = new ObjectLookup(connection.Client, connection.Urls, target)
+            {
+                RetryStrategy = connection.CreateRetryStrategy(),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
+            };
+            ObjectResource resource = await lookup.GetAsync(token).ConfigureAwait(false);
             pipeline.WriteObject(GcsObject.From(resource, target, null, MpuSupport.XmlMpuUploadType));
         }
 

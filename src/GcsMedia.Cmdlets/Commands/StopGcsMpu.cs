@@ -65,7 +65,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target.ToString()));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload));
             }
         }
 
@@ -74,6 +74,7 @@ namespace GcsMedia.Cmdlets.Commands
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
             {
                 Retrying = e => PipelineObserver.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
             await container.CancelAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Aborted the multipart upload of {target}; its parts are deleted.");
