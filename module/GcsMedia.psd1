@@ -18,6 +18,7 @@
         'Complete-GcsMpu'
         'Stop-GcsMpu'
         'Get-GcsMpu'
+        'Get-GcsMpuPart'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -17,7 +17,7 @@ namespace GcsMedia.Cmdlets.Commands
     /// the server's, and is retried on transient failures (XmlMpuPart). Everything is validated before any request.
     /// Outputs one <see cref="MpuPart"/> per part, in part order, once all of the file's parts are uploaded.
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "GcsMpuPart", DefaultParameterSetName = AllSet)]
+    [Cmdlet(VerbsCommon.Add, "GcsMpuPart", DefaultParameterSetName = AllSet, SupportsShouldProcess = true)]
     [OutputType(typeof(MpuPart))]
     public sealed class AddGcsMpuPart : MpuCmdlet
     {
@@ -111,6 +111,12 @@ namespace GcsMedia.Cmdlets.Commands
             string file = ResolveFile();
             long fileSize = new FileInfo(file).Length;
             IReadOnlyList<XmlMpuPlannedPart> plan = ParameterSetName == OneSet ? PlanOne(target, file, fileSize) : PlanAll(target, file, fileSize);
+            string parts = plan.Count == 1 ? $"part {plan[0].Number}" : $"parts 1-{plan.Count}";
+            if (!ShouldProcess(target.ToString(), $"Upload {parts} of '{file}' to the multipart upload {UploadId}"))
+            {
+                return;
+            }
+
             GcsConnection connection = ConnectionFor(Endpoint);
 
             try
