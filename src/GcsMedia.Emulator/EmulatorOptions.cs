@@ -14,4 +14,10 @@ public sealed class EmulatorOptions
 
     /// <summary>Per-connection body throughput cap in megabits per second; 0 means unlimited.</summary>
     public double BandwidthMbps { get; set; }
+
+    /// <summary>
+    /// When set, requests need "Authorization: Bearer TOKEN" with a token holding the permission the route needs
+    /// (token -> IAM permissions, e.g. storage.objects.create). Null: anonymous, anything goes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? AuthTokens { get; set; }
 }

@@ -46,7 +46,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         IBlobStore blobs = options.DataDirectory is { Length: > 0 } dir ? new DiskBlobStore(dir) : new MemoryBlobStore();
         var store = new ObjectStore(blobs);
         var dispatcher = new RequestDispatcher(store, new ResumableSessions(store), new MultipartUploads(store),
-            new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps));
+            new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps),
+            options.AuthTokens is null ? null : new AccessPolicy(options.AuthTokens));
 
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);

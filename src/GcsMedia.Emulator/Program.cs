@@ -12,8 +12,9 @@ for (var i = 0; i < args.Length; i++)
         case "--data-dir": options.DataDirectory = Next(); break;
         case "--latency-ms": options.LatencyMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--bandwidth-mbps": options.BandwidthMbps = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--auth-tokens": options.AuthTokens = AccessPolicy.ReadTokenFile(Next()); break;
         case "-h" or "--help":
-            Console.Error.WriteLine("usage: GcsMedia.Emulator [--port N] [--data-dir DIR] [--latency-ms N] [--bandwidth-mbps N]");
+            Console.Error.WriteLine("usage: GcsMedia.Emulator [--port N] [--data-dir DIR] [--latency-ms N] [--bandwidth-mbps N] [--auth-tokens FILE]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument: {args[i]}");

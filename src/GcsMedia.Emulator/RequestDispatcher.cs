@@ -23,10 +23,12 @@ internal sealed class RequestDispatcher
     private readonly MediaUploads _uploads;
     private readonly ResumableSessions _sessions;
     private readonly XmlMultipartEndpoints _xml;
+    private readonly AccessPolicy? _access;
 
     public RequestDispatcher(ObjectStore store, ResumableSessions sessions, MultipartUploads mpu, RetryTestRegistry retryTests,
-        ShapingPolicy shaping)
+        ShapingPolicy shaping, AccessPolicy? access = null)
     {
+        _access = access;
         _retryTests = retryTests;
         _shaping = shaping;
         _sessions = sessions;
@@ -52,6 +54,8 @@ internal sealed class RequestDispatcher
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
+            if (_access is not null && RoutePermissions.For(route.Method, ctx.Request) is { } permission)
+                _access.Demand(ctx.Request, permission);
 
             var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
             FaultingRequestStream? faultedBody = null;
