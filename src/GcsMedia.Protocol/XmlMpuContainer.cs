@@ -299,7 +299,7 @@ namespace GcsMedia.Protocol
             while (true)
             {
                 string url = marker == null ? baseUrl : baseUrl + "&part-number-marker=" + Uri.EscapeDataString(marker);
-                XElement root = await GetXmlAsync(Client, url, Headers, RetryStrategy, ObjectName, cancellationToken).ConfigureAwait(false);
+                XElement root = await GetXmlAsync(Client, url, Headers, RetryStrategy, ObjectName, cancellationToken, Retrying).ConfigureAwait(false);
                 foreach (XElement part in XmlMpuXml.Children(root, "Part"))
                 {
                     result.Add(new XmlMpuPartInfo(

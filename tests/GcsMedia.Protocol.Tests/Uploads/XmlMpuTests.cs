@@ -166,6 +166,19 @@ public sealed class XmlMpuTests : IDisposable
         Assert.Equal(ObjectUrl + "?uploadId=" + EncodedId + "&max-parts=1&part-number-marker=4", handler.Requests[1].Uri.AbsoluteUri);
     }
 
+    [Fact]
+    public async Task ListParts_ReportsEachRetryThroughRetrying()
+    {
+        var handler = new FakeHttpHandler()
+            .Respond(HttpStatusCode.ServiceUnavailable, "busy")
+            .Respond(HttpStatusCode.OK, "<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber><ETag>\"a\"</ETag></Part></ListPartsResult>");
+        var events = new List<RetryEvent>();
+        XmlMpuContainer container = Container(handler, UploadId);
+        container.Retrying = events.Add;
+        Assert.Single(await container.ListPartsAsync());
+        Assert.Single(events);
+    }
+
     [Theory]
     [InlineData("<NextPartNumberMarker>1</NextPartNumberMarker>")]
     [InlineData("")]
