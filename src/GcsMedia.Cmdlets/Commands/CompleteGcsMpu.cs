@@ -56,10 +56,6 @@ namespace GcsMedia.Cmdlets.Commands
         [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
         public long? Size { get; set; }
 
-        /// <summary>A piped part's CRC32C; used only to describe the object when its metadata cannot be read.</summary>
-        [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
-        public string? Crc32c { get; set; }
-
         [Parameter(Mandatory = true, ParameterSetName = PartSet)]
         [ValidateNotNullOrEmpty]
         public object[] Part { get; set; } = Array.Empty<object>();
@@ -98,7 +94,7 @@ namespace GcsMedia.Cmdlets.Commands
                     return;
                 }
 
-                GroupFor(target, Endpoint).Add(new MpuPartRef(PartNumber.Value, ETag, null, null, null, Size, string.IsNullOrEmpty(Crc32c) ? null : Crc32c));
+                GroupFor(target, Endpoint).Add(new MpuPartRef(PartNumber.Value, ETag, null, null, null, Size));
                 return;
             }
 
@@ -273,30 +269,21 @@ namespace GcsMedia.Cmdlets.Commands
             pipeline.WriteObject(GcsObject.From(resource, target, null, MpuSupport.XmlMpuUploadType));
         }
 
-        /// <summary>The completed object as far as the upload itself tells: name, size, CRC32C, ETag, generation.</summary>
+        /// <summary>
+        /// The completed object as far as the upload itself tells: name, size (the parts' sizes, when known),
+        /// the combined CRC32C and generation the completion answer carried, and the ETag.
+        /// </summary>
         private static GcsObject DescribeFromUpload(Group group, XmlMpuContainer container)
         {
-            List<MpuPartRef> parts = group.Parts.Values.OrderBy(p => p.PartNumber).ToList();
+            List<MpuPartRef> parts = group.Parts.Values.ToList();
             long? size = parts.All(p => p.Size.HasValue) ? parts.Sum(p => p.Size!.Value) : (long?)null;
-            string? crc32c = container.Crc32c;
-            if (crc32c == null && parts.All(p => p.Size.HasValue && p.Crc32c != null))
-            {
-                uint combined = 0;
-                foreach (MpuPartRef part in parts)
-                {
-                    combined = Crc32cHasher.Combine(combined, Crc32cHasher.FromBase64(part.Crc32c!), part.Size!.Value);
-                }
-
-                crc32c = Crc32cHasher.ToBase64(combined);
-            }
-
             return new GcsObject
             {
                 Bucket = group.Target.Bucket,
                 Name = group.Target.Name,
                 Size = size,
                 Generation = container.Generation,
-                Crc32c = crc32c,
+                Crc32c = container.Crc32c,
                 ETag = container.ETag,
                 UploadType = MpuSupport.XmlMpuUploadType,
             };

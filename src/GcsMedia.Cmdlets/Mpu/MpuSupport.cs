@@ -12,7 +12,7 @@ namespace GcsMedia.Cmdlets
     /// <summary>A part reference read from any object with PartNumber and ETag (MpuPart, deserialized, JSON, hashtable).</summary>
     internal sealed class MpuPartRef
     {
-        public MpuPartRef(int partNumber, string etag, string? bucket, string? objectName, string? uploadId, long? size = null, string? crc32c = null)
+        public MpuPartRef(int partNumber, string etag, string? bucket, string? objectName, string? uploadId, long? size = null)
         {
             PartNumber = partNumber;
             ETag = etag;
@@ -20,14 +20,10 @@ namespace GcsMedia.Cmdlets
             ObjectName = objectName;
             UploadId = uploadId;
             Size = size;
-            Crc32c = crc32c;
         }
 
         /// <summary>Bytes in the part, when the part object says.</summary>
         public long? Size { get; }
-
-        /// <summary>The part's base64 CRC32C, when the part object says.</summary>
-        public string? Crc32c { get; }
 
         public int PartNumber { get; }
 
@@ -114,7 +110,7 @@ namespace GcsMedia.Cmdlets
 
             if (value is MpuPart part)
             {
-                return new MpuPartRef(part.PartNumber, part.ETag, part.Bucket, part.ObjectName, part.UploadId, part.Size, part.Crc32c);
+                return new MpuPartRef(part.PartNumber, part.ETag, part.Bucket, part.ObjectName, part.UploadId, part.Size);
             }
 
             Func<string, object?> get;
@@ -173,15 +169,13 @@ namespace GcsMedia.Cmdlets
                 // The size only fills in the output when the object's metadata cannot be read; a part without one is fine.
             }
 
-            string? crc32c = Convert.ToString(get("Crc32c"), CultureInfo.InvariantCulture);
             return new MpuPartRef(
                 partNumber,
                 etag!,
                 Convert.ToString(get("Bucket"), CultureInfo.InvariantCulture),
                 Convert.ToString(get("ObjectName"), CultureInfo.InvariantCulture),
                 Convert.ToString(get("UploadId"), CultureInfo.InvariantCulture),
-                sizeValue,
-                string.IsNullOrEmpty(crc32c) ? null : crc32c);
+                sizeValue);
         }
 
         /// <summary>"2, 5-7" for the numbers missing from 1..max.</summary>
