@@ -233,7 +233,7 @@ namespace GcsMedia.Cmdlets.Commands
             pipeline.WriteVerbose($"The server lists {parts.Count} part(s) of the multipart upload of {group.Target}.");
             foreach (XmlMpuPartInfo part in parts)
             {
-                group.Add(new MpuPartRef(part.PartNumber, part.ETag, null, null, null, part.Size, null));
+                group.Add(new MpuPartRef(part.PartNumber, part.ETag, null, null, null, part.Size));
             }
         }
 
