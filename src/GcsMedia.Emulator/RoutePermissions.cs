@@ -15,6 +15,8 @@ internal static class RoutePermissions
         ["storage.objects.get"] = "storage.objects.get",
         ["storage.objects.list"] = "storage.objects.list",
         ["storage.objects.delete"] = "storage.objects.delete",
+        // A rewrite (copy) creates the destination; GCS also wants storage.objects.get on the source, not modelled here.
+        ["storage.objects.rewrite"] = "storage.objects.create",
         // JSON API buckets.
         ["storage.buckets.insert"] = "storage.buckets.create",
         ["storage.buckets.get"] = "storage.buckets.get",

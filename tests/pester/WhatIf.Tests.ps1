@@ -23,7 +23,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'Complete-GcsMpu'; Case = 'piped parts'; S = { $parts | Complete-GcsMpu -WhatIf @c } }
         @{ Cmdlet = 'Complete-GcsMpu'; Case = 'an upload without parts (from the server list)'; S = { $upload | Complete-GcsMpu -WhatIf @c } }
         @{ Cmdlet = 'Stop-GcsMpu'; Case = 'abort'; S = { $upload | Stop-GcsMpu -WhatIf @c } }
-    )
+        @{ Cmdlet = 'Remove-GcsObject'; Case = 'delete with -Force'; S = { Remove-GcsObject "gs://$bucket/existing" -Force -WhatIf @c } }
+        @{ Cmdlet = 'Copy-GcsObject'; Case = 'server-side copy'; S = { Copy-GcsObject "gs://$bucket/existing" "gs://$bucket/copied" -Force -WhatIf @c } }
+    ) | Where-Object { Get-Command $_.Cmdlet -Module GcsMedia -ErrorAction SilentlyContinue }   # the cmdlets this build has
     $script:Covered = @($script:Cases | ForEach-Object { $_.Cmdlet } | Sort-Object -Unique)
 }
 
@@ -40,8 +42,8 @@ BeforeAll {
     $upload = New-GcsMpu -Uri "gs://$bucket/mpu.bin"
     $parts = $upload | Add-GcsMpuPart -Path $big -PartSize 5MB
 
-    $changing = 'storage.objects.insert', 'storage.objects.delete', 'storage.multipart.initiate', 'storage.multipart.uploadPart',
-    'storage.multipart.complete', 'storage.multipart.abort'
+    $changing = 'storage.objects.insert', 'storage.objects.delete', 'storage.objects.rewrite', 'storage.objects.compose',
+    'storage.multipart.initiate', 'storage.multipart.uploadPart', 'storage.multipart.complete', 'storage.multipart.abort'
     $instructions = @{}
     foreach ($m in $changing) { $instructions[$m] = @(1..50 | ForEach-Object { 'return-400' }) }
     $id = New-RetryTest $instructions
