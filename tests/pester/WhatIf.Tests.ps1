@@ -42,7 +42,7 @@ BeforeAll {
     $upload = New-GcsMpu -Uri "gs://$bucket/mpu.bin"
     $parts = $upload | Add-GcsMpuPart -Path $big -PartSize 5MB
 
-    $changing = 'storage.objects.insert', 'storage.objects.delete', 'storage.objects.rewrite', 'storage.objects.compose',
+    $changing = 'storage.objects.insert', 'storage.objects.delete', 'storage.objects.rewrite',
     'storage.multipart.initiate', 'storage.multipart.uploadPart', 'storage.multipart.complete', 'storage.multipart.abort'
     $instructions = @{}
     foreach ($m in $changing) { $instructions[$m] = @(1..50 | ForEach-Object { 'return-400' }) }
