@@ -11,9 +11,11 @@ namespace GcsMedia.Emulator;
 internal sealed class AccessPolicy
 {
     private readonly Dictionary<string, HashSet<string>> _tokens;
+    private readonly ObjectStore _store;
 
-    public AccessPolicy(IReadOnlyDictionary<string, string[]> tokens)
+    public AccessPolicy(IReadOnlyDictionary<string, string[]> tokens, ObjectStore store)
     {
+        _store = store;
         _tokens = tokens.ToDictionary(t => t.Key, t => new HashSet<string>(t.Value, StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
@@ -33,8 +35,18 @@ internal sealed class AccessPolicy
         return result;
     }
 
-    /// <summary>Throws the 401/403 a request without the permission <paramref name="permission"/> gets.</summary>
-    public void Demand(HttpRequest request, string permission)
+    /// <summary>
+    /// Throws the 401/403 a request on a route gets when its token lacks the route's permission, or, for a request
+    /// that would replace an existing object, storage.objects.delete too.
+    /// </summary>
+    public void Demand(HttpRequest request, string? routeMethod, ApiFlavor flavor)
+    {
+        if (RoutePermissions.For(routeMethod, request) is not { } permission) return;
+        Demand(request, permission);
+        if (OverwriteCheck.Target(routeMethod, flavor, request, _store) is not null) Demand(request, OverwriteCheck.Permission);
+    }
+
+    private void Demand(HttpRequest request, string permission)
     {
         var resource = $"the Google Cloud Storage resource {request.Path}";
         var header = request.Headers.Authorization.ToString();

@@ -47,7 +47,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         var store = new ObjectStore(blobs);
         var dispatcher = new RequestDispatcher(store, new ResumableSessions(store), new MultipartUploads(store),
             new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps),
-            options.AuthTokens is null ? null : new AccessPolicy(options.AuthTokens));
+            options.AuthTokens is null ? null : new AccessPolicy(options.AuthTokens, store));
 
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);

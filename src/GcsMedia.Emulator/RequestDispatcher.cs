@@ -54,8 +54,7 @@ internal sealed class RequestDispatcher
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
-            if (_access is not null && RoutePermissions.For(route.Method, ctx.Request) is { } permission)
-                _access.Demand(ctx.Request, permission);
+            _access?.Demand(ctx.Request, route.Method, flavor);
 
             var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
             FaultingRequestStream? faultedBody = null;

@@ -4,7 +4,8 @@ namespace GcsMedia.Emulator;
 /// The IAM permission each route needs when the emulator enforces access (--auth-tokens), keyed by the route's
 /// method name (the names storage-testbench's retry tests use). Modelled on GCS's documented permission per JSON
 /// and XML API method. A route not in the table (the /retry_test control plane) needs none, and neither does a
-/// resumable session's chunk or cancel request: its session URI is the capability, as on GCS.
+/// resumable session's chunk or cancel request: its session URI is the capability, as on GCS. Replacing an existing
+/// object needs storage.objects.delete as well (<see cref="OverwriteCheck"/>).
 /// </summary>
 internal static class RoutePermissions
 {

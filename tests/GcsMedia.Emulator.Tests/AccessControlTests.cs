@@ -88,6 +88,31 @@ public class AccessControlTests(AccessControlFixture f) : IClassFixture<AccessCo
     }
 
     [Fact]
+    public async Task Replacing_an_existing_object_also_needs_objects_delete_unless_ifGenerationMatch_0_rules_it_out()
+    {
+        var bucket = await BucketAsync();
+        using (var first = await SimpleUploadAsync(bucket, "kept", AccessControlFixture.CreateOnly))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        using (var replace = await SimpleUploadAsync(bucket, "kept", AccessControlFixture.CreateOnly))
+        {
+            var error = await TestData.ErrorAsync(replace, HttpStatusCode.Forbidden);
+            Assert.Contains("Permission 'storage.objects.delete' denied", error.GetProperty("message").GetString());
+        }
+        using (var noClobber = await f.Http.SendAsync(Request(HttpMethod.Post, $"{f.UploadUrl(bucket)}?uploadType=media&name=kept&ifGenerationMatch=0",
+                   AccessControlFixture.CreateOnly, new ByteArrayContent([1]))))
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, noClobber.StatusCode);
+        }
+        using (var xmlPut = await f.Http.SendAsync(Request(HttpMethod.Put, $"{f.Endpoint}/{bucket}/kept", AccessControlFixture.CreateOnly, new ByteArrayContent([1]))))
+        {
+            Assert.Equal("AccessDenied", await TestData.XmlErrorCodeAsync(xmlPut, HttpStatusCode.Forbidden));
+        }
+        using (var admin = await SimpleUploadAsync(bucket, "kept", AccessControlFixture.Admin))
+            Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+    }
+
+    [Fact]
     public async Task A_resumable_session_needs_the_token_to_start_and_then_only_its_session_uri()
     {
         var bucket = await BucketAsync();
