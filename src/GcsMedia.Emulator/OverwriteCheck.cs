@@ -23,7 +23,7 @@ internal static class OverwriteCheck
         return store.TryGet(target.Value.Bucket, target.Value.Name) is null ? null : target;
     }
 
-    private static (string, string)? JsonUploadTarget(HttpRequest request)
+    private static (string Bucket, string Name)? JsonUploadTarget(HttpRequest request)
     {
         // POST /upload/storage/v1/b/{bucket}/o?name=...; a session's chunks (upload_id) were authorized when it started.
         var segments = request.Path.Value!.Trim('/').Split('/');
@@ -33,7 +33,7 @@ internal static class OverwriteCheck
         return (Uri.UnescapeDataString(segments[4]), name);
     }
 
-    private static (string, string)? XmlTarget(HttpRequest request)
+    private static (string Bucket, string Name)? XmlTarget(HttpRequest request)
     {
         var path = request.Path.Value!.TrimStart('/');
         var slash = path.IndexOf('/');
