@@ -24,10 +24,12 @@ internal sealed class RequestDispatcher
     private readonly ResumableSessions _sessions;
     private readonly XmlMultipartEndpoints _xml;
     private readonly JsonApiRewrite _rewrite;
+    private readonly AccessPolicy? _access;
 
     public RequestDispatcher(ObjectStore store, ResumableSessions sessions, MultipartUploads mpu, RetryTestRegistry retryTests,
-        ShapingPolicy shaping, long rewriteBytesPerCall = 0)
+        ShapingPolicy shaping, long rewriteBytesPerCall = 0, AccessPolicy? access = null)
     {
+        _access = access;
         _retryTests = retryTests;
         _shaping = shaping;
         _sessions = sessions;
@@ -54,6 +56,7 @@ internal sealed class RequestDispatcher
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
+            _access?.Demand(ctx.Request, route.Method, flavor);
             if (flavor == ApiFlavor.Json) GzipRequestBody.DecodeIfGzipped(ctx);
 
             var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
