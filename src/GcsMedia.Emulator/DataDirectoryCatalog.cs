@@ -95,7 +95,7 @@ internal sealed class DataDirectoryCatalog : ICatalog
         _blobs.DeleteUnreferenced(referenced, temporaries);
         foreach (var folder in new[] { _buckets, _objects, _sessions, _uploads })
         {
-            foreach (var leftover in Directory.EnumerateFiles(folder, "*.tmp")) File.Delete(leftover);
+            foreach (var leftover in Directory.GetFiles(folder, "*.tmp")) Remove(leftover);
         }
     }
 
@@ -153,7 +153,7 @@ internal sealed class DataDirectoryCatalog : ICatalog
 
     private static IEnumerable<T> ReadAll<T>(string folder)
     {
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        foreach (var file in Directory.GetFiles(folder, "*.json"))
         {
             T? record;
             try { record = JsonSerializer.Deserialize<T>(File.ReadAllBytes(file), Json); }
