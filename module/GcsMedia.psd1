@@ -21,6 +21,7 @@
         'Get-GcsObject'
         'Remove-GcsObject'
         'Copy-GcsObject'
+        'Get-GcsMpuPart'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -32,7 +32,8 @@ function Split-Prose([System.Collections.Generic.List[string]] $Lines) {
         if ($line -match '^```') { $inFence = -not $inFence; continue }
         if (-not $inFence) { $text.Add($line) }
     }
-    (($text -join "`n") -split "\n\s*\n") | ForEach-Object { ($_ -replace '\s*\n\s*', ' ').Trim() } | Where-Object { $_ }
+    # A line that ends inside a hyphenated word (ConvertFrom-|Json, x-goog-user-|project) joins the next without a space.
+    (($text -join "`n") -split "\n\s*\n") | ForEach-Object { ($_ -replace '(?<=[A-Za-z]-)[ \t]*\n\s*(?=[A-Za-z])', '' -replace '\s*\n\s*', ' ').Trim() } | Where-Object { $_ }
 }
 
 function Get-Fence([System.Collections.Generic.List[string]] $Lines, [string] $Language) {
@@ -75,7 +76,8 @@ function Convert-CommandMarkdown($Writer, [string] $Path) {
         $parameters.Add([pscustomobject]@{
                 Name        = $entry.Key.TrimStart('-')
                 Description = @(Split-Prose $entry.Value)
-                Type        = $yaml['Type']
+                # platyPS writes a nullable type as Nullable`1[Int64]; help shows the type a user types.
+                Type        = ($yaml['Type'] -replace '^(System\.)?Nullable`1\[(System\.)?(.+)\]$', '$3')
                 Sets        = @(($yaml['Parameter Sets'] ?? '(All)') -split ',\s*')
                 Aliases     = $yaml['Aliases'] ?? 'None'
                 Required    = $yaml['Required'] ?? 'False'
@@ -170,7 +172,8 @@ function Convert-CommandMarkdown($Writer, [string] $Path) {
             if ($line -match '^\[(.+?)\]\((.*?)\)') {
                 $Writer.WriteStartElement('maml', 'navigationLink', $maml)
                 $Writer.WriteElementString('maml', 'linkText', $maml, $Matches[1])
-                $Writer.WriteElementString('maml', 'uri', $maml, $Matches[2])
+                # Only web addresses are links Get-Help -Online can open; a relative .md path would be tried and fail.
+                $Writer.WriteElementString('maml', 'uri', $maml, ($Matches[2] -match '^https?://' ? $Matches[2] : ''))
                 $Writer.WriteEndElement()
             }
         }

@@ -32,7 +32,7 @@ internal interface IBlobStore : IDisposable
 
 /// <summary>Keeps object bytes in memory; an object that grows past <see cref="SpillBytes"/> moves to a temporary
 /// file (deleted with the store), so there is no size ceiling short of the disk.</summary>
-internal sealed class MemoryBlobStore(long spillBytes = MemoryBlobStore.DefaultSpillBytes) : IBlobStore
+internal sealed class MemoryBlobStore(long spillBytes = MemoryBlobStore.DefaultSpillBytes, string? spillParent = null) : IBlobStore
 {
     public const long DefaultSpillBytes = 256L * 1024 * 1024;
     private readonly object _spillGate = new();
@@ -50,8 +50,9 @@ internal sealed class MemoryBlobStore(long spillBytes = MemoryBlobStore.DefaultS
         {
             if (_spill is null)
             {
-                _spillRoot = Path.Combine(Path.GetTempPath(), $"gcs-emulator-spill-{Environment.ProcessId}-{Guid.NewGuid():N}");
-                _spill = new DiskBlobStore(_spillRoot);
+                var root = Path.Combine(spillParent ?? Path.GetTempPath(), $"gcs-emulator-spill-{Environment.ProcessId}-{Guid.NewGuid():N}");
+                _spill = new DiskBlobStore(root);
+                _spillRoot = root;
             }
             return _spill;
         }
@@ -84,12 +85,31 @@ internal sealed class MemoryBlobStore(long spillBytes = MemoryBlobStore.DefaultS
                     buffer.Write(data.Span);
                     return;
                 }
-                _spilled = owner.Spill().CreateWriter();
-                await _spilled.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
+                try
+                {
+                    _spilled = owner.Spill().CreateWriter();
+                    await _spilled.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw CannotSpill(e);
+                }
                 _buffer = null;
             }
-            await _spilled.WriteAsync(data, ct).ConfigureAwait(false);
+            try
+            {
+                await _spilled.WriteAsync(data, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
+            {
+                throw CannotSpill(e);
+            }
         }
+
+        /// <summary>A clear answer instead of a dropped connection (which clients would retry for minutes).</summary>
+        private GcsException CannotSpill(Exception e) => new(507, "insufficientStorage",
+            $"The emulator keeps objects in memory and moves those over {owner.SpillBytes} bytes to a temporary file, which failed " +
+            $"at {Length} bytes ({e.Message}). Start it with --data-dir DIR on a disk with room for the object.", "InsufficientStorage");
 
         public override void Truncate(long length)
         {

@@ -82,7 +82,13 @@ internal sealed class DataDirectoryCatalog : ICatalog
         var temporaries = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in ReadAll<SessionRecord>(_sessions))
         {
-            var session = RestoreSession(record, store);
+            ResumableSession? session;
+            try { session = RestoreSession(record, store); }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"emulator: dropping a resumable session that cannot be restored: {e.Message}");
+                session = null;
+            }
             if (session is null)
             {
                 RemoveSession(record.Id);
@@ -95,7 +101,7 @@ internal sealed class DataDirectoryCatalog : ICatalog
         _blobs.DeleteUnreferenced(referenced, temporaries);
         foreach (var folder in new[] { _buckets, _objects, _sessions, _uploads })
         {
-            foreach (var leftover in Directory.EnumerateFiles(folder, "*.tmp")) File.Delete(leftover);
+            foreach (var leftover in Directory.GetFiles(folder, "*.tmp")) Remove(leftover);
         }
     }
 
@@ -121,7 +127,7 @@ internal sealed class DataDirectoryCatalog : ICatalog
         while (remaining > 0)
         {
             var n = persisted.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
-            if (n == 0) throw new InvalidDataException($"The temporary file of session {r.Id} is shorter than recorded.");
+            if (n == 0) throw new InvalidDataException("its temporary file is shorter than recorded"); // the id is a capability: not named
             open.Hasher.Append(buffer.AsSpan(0, n));
             remaining -= n;
         }
@@ -153,13 +159,14 @@ internal sealed class DataDirectoryCatalog : ICatalog
 
     private static IEnumerable<T> ReadAll<T>(string folder)
     {
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        foreach (var file in Directory.GetFiles(folder, "*.json"))
         {
             T? record;
             try { record = JsonSerializer.Deserialize<T>(File.ReadAllBytes(file), Json); }
             catch (JsonException e)
             {
-                Console.Error.WriteLine($"emulator: skipping unreadable catalog record {file}: {e.Message}");
+                // Named by its folder only: a session record's file name is its upload id, a capability.
+                Console.Error.WriteLine($"emulator: skipping an unreadable record in catalog/{Path.GetFileName(folder)}: {e.Message}");
                 continue;
             }
             if (record is not null) yield return record;

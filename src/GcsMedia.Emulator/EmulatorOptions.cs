@@ -23,4 +23,9 @@ public sealed class EmulatorOptions
     /// <summary>Most bytes one storage.objects.rewrite call copies (0: the whole object unless the request asks for less),
     /// so that tests see a copy loop on rewriteToken.</summary>
     public long RewriteBytesPerCall { get; set; }
+    /// <summary>
+    /// When set, requests need "Authorization: Bearer TOKEN" with a token holding the permission the route needs
+    /// (token -> IAM permissions, e.g. storage.objects.create). Null: anonymous, anything goes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? AuthTokens { get; set; }
 }

@@ -60,7 +60,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         catalog?.Restore(store, sessions, uploads);
         foreach (var bucket in options.Buckets) store.EnsureBucket(bucket);
         var dispatcher = new RequestDispatcher(store, sessions, uploads,
-            new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps), options.RewriteBytesPerCall);
+            new RetryTestRegistry(), new ShapingPolicy(options.LatencyMs, options.BandwidthMbps), options.RewriteBytesPerCall,
+            options.AuthTokens is null ? null : new AccessPolicy(options.AuthTokens, store));
 
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);

@@ -107,7 +107,9 @@ internal static class GcsErrors
         if (flavor == ApiFlavor.Xml)
         {
             ctx.Response.ContentType = "application/xml; charset=UTF-8";
-            body = xmlMessage is null ? XmlBody(xmlCode ?? reason, message) : XmlBody(xmlCode ?? reason, xmlMessage, details: message);
+            body = xmlMessage is null || xmlMessage == message
+                ? XmlBody(xmlCode ?? reason, xmlMessage ?? message)
+                : XmlBody(xmlCode ?? reason, xmlMessage, details: message);
         }
         else
         {

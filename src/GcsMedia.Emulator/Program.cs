@@ -18,6 +18,7 @@ try
             case "--bandwidth-mbps": options.BandwidthMbps = double.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--bucket": options.Buckets.Add(BucketNames.Validate(Next())); break;
             case "--rewrite-bytes-per-call": options.RewriteBytesPerCall = long.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture); break;
+            case "--auth-tokens": options.AuthTokens = AccessPolicy.ReadTokenFile(Next()); break;
             case "-h" or "--help":
                 Console.Out.WriteLine(Usage.Text);
                 return 0;

@@ -12,7 +12,7 @@ internal sealed record Route(string? Method, ApiFlavor Flavor, bool IsUpload, Fu
 internal sealed class RequestDispatcher
 {
     private static readonly HashSet<string> ReservedTopLevel = new(StringComparer.Ordinal)
-        { "storage", "upload", "download", "retry_test", "retry_tests" };
+        { "storage", "upload", "download", "retry_test", "retry_tests", "b" };
 
     private readonly RetryTestRegistry _retryTests;
     private readonly ShapingPolicy _shaping;
@@ -24,10 +24,12 @@ internal sealed class RequestDispatcher
     private readonly ResumableSessions _sessions;
     private readonly XmlMultipartEndpoints _xml;
     private readonly JsonApiRewrite _rewrite;
+    private readonly AccessPolicy? _access;
 
     public RequestDispatcher(ObjectStore store, ResumableSessions sessions, MultipartUploads mpu, RetryTestRegistry retryTests,
-        ShapingPolicy shaping, long rewriteBytesPerCall = 0)
+        ShapingPolicy shaping, long rewriteBytesPerCall = 0, AccessPolicy? access = null)
     {
+        _access = access;
         _retryTests = retryTests;
         _shaping = shaping;
         _sessions = sessions;
@@ -54,6 +56,7 @@ internal sealed class RequestDispatcher
                 throw new GcsException(404, "notFound", $"No such route: {ctx.Request.Method} {path}", "NotFound");
             }
             flavor = route.Flavor;
+            _access?.Demand(ctx.Request, route.Method, flavor);
             if (flavor == ApiFlavor.Json) GzipRequestBody.DecodeIfGzipped(ctx);
 
             var fault = _retryTests.Consume(ctx.Request, route.Method, skipByteOffsetFaults: route.StartsSession);
@@ -159,6 +162,10 @@ internal sealed class RequestDispatcher
                 return raw.Length == 1 && Is("GET") ? new(null, ApiFlavor.Json, false, r => _retryEndpoints.ListAsync(r.Http)) : null;
             case "storage":
                 return MatchJsonApi(raw, Is, IsGetOrHead, q);
+            case "b":
+                // The JSON API without its /storage/v1 prefix, as Google's Node.js client sends it when STORAGE_EMULATOR_HOST
+                // is set. No XML request starts so: "b" is too short to be a bucket name.
+                return MatchJsonApi(["storage", "v1", .. raw], Is, IsGetOrHead, q);
             case "download":
                 if (raw.Length >= 7 && raw[1] == "storage" && raw[2] == "v1" && raw[3] == "b" && raw[5] == "o" && IsGetOrHead)
                 {

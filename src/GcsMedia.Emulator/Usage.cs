@@ -21,6 +21,9 @@ internal static class Usage
           --rewrite-bytes-per-call N
                                most bytes one objects.rewrite call copies, so clients loop on rewriteToken
                                (default 0: the whole object unless the request asks for less)
+          --auth-tokens FILE   require bearer tokens: FILE is JSON mapping each token to its IAM permissions,
+                               e.g. {"uploader": ["storage.objects.create"]}; 401 without a token, 403 naming the
+                               missing permission (default: anonymous, everything allowed)
           -h, --help           print this help and exit
         """;
 }

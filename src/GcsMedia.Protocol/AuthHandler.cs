@@ -13,19 +13,16 @@ namespace GcsMedia.Protocol
     public sealed class AuthHandler : DelegatingHandler
     {
         private readonly Uri _endpoint;
-        private readonly Lazy<Task<Func<CancellationToken, Task<string>>>> _source;
+        private readonly Func<Task<Func<CancellationToken, Task<string>>>> _sourceFactory;
+        private readonly object _gate = new object();
+        private Task<Func<CancellationToken, Task<string>>>? _source;
 
         /// <param name="endpoint">Requests to other hosts get no token.</param>
         /// <param name="sourceFactory">Creates the token source once (e.g. loads the credential).</param>
         public AuthHandler(Uri endpoint, Func<Task<Func<CancellationToken, Task<string>>>> sourceFactory, HttpMessageHandler? innerHandler = null)
         {
             _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
-            if (sourceFactory == null)
-            {
-                throw new ArgumentNullException(nameof(sourceFactory));
-            }
-
-            _source = new Lazy<Task<Func<CancellationToken, Task<string>>>>(sourceFactory, LazyThreadSafetyMode.ExecutionAndPublication);
+            _sourceFactory = sourceFactory ?? throw new ArgumentNullException(nameof(sourceFactory));
             if (innerHandler != null)
             {
                 InnerHandler = innerHandler;
@@ -48,12 +45,26 @@ namespace GcsMedia.Protocol
         {
             if (request.RequestUri != null && SameAuthority(request.RequestUri, _endpoint))
             {
-                Func<CancellationToken, Task<string>> source = await _source.Value.ConfigureAwait(false);
+                Func<CancellationToken, Task<string>> source = await TokenSource().ConfigureAwait(false);
                 string token = await source(cancellationToken).ConfigureAwait(false);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
 
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The token source, created once; a failed creation (no credentials yet) is tried again next time.</summary>
+        private Task<Func<CancellationToken, Task<string>>> TokenSource()
+        {
+            lock (_gate)
+            {
+                if (_source == null || _source.IsFaulted || _source.IsCanceled)
+                {
+                    _source = _sourceFactory();
+                }
+
+                return _source;
+            }
         }
 
         public override string ToString() => $"AuthHandler(endpoint={_endpoint.GetLeftPart(UriPartial.Authority)}, token=(hidden))";

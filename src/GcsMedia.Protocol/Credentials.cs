@@ -12,6 +12,14 @@ namespace GcsMedia.Protocol
     {
         public const string ReadWriteScope = "https://www.googleapis.com/auth/devstorage.read_write";
 
+        public const string ApplicationCredentialsVariable = "GOOGLE_APPLICATION_CREDENTIALS";
+
+        /// <summary>
+        /// The longest the Application Default Credentials search may take. Off Google Cloud the last step, probing the
+        /// metadata server, would otherwise wait on DNS and connection timeouts.
+        /// </summary>
+        public static readonly TimeSpan ApplicationDefaultTimeout = TimeSpan.FromSeconds(8);
+
         /// <summary>
         /// A key file (service account or authorized user, via <see cref="CredentialFactory"/> with the type the file declares —
         /// GoogleCredential.FromFile is obsolete in 1.78), else ADC: GOOGLE_APPLICATION_CREDENTIALS, gcloud's
@@ -33,11 +41,52 @@ namespace GcsMedia.Protocol
             }
             else
             {
-                credential = await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
+                credential = await LoadApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
             }
 
             return credential.IsCreateScopedRequired ? credential.CreateScoped(ReadWriteScope) : credential;
         }
+
+        /// <summary>
+        /// The ADC chain, bounded by <see cref="ApplicationDefaultTimeout"/>; nothing found (or a timeout) is a
+        /// <see cref="CredentialsNotFoundException"/>.
+        /// </summary>
+        private static async Task<GoogleCredential> LoadApplicationDefaultAsync(CancellationToken cancellationToken)
+        {
+            string? named = Environment.GetEnvironmentVariable(ApplicationCredentialsVariable);
+            if (!string.IsNullOrWhiteSpace(named) && !File.Exists(named))
+            {
+                throw new CredentialsNotFoundException($"{ApplicationCredentialsVariable} names '{named}', which does not exist.");
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ApplicationDefaultTimeout);
+            Task<GoogleCredential> search = GoogleCredential.GetApplicationDefaultAsync(timeout.Token);
+            Task finished = await Task.WhenAny(search, Task.Delay(ApplicationDefaultTimeout + TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (finished != search)
+            {
+                _ = search.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw new CredentialsNotFoundException(NotFoundMessage($"the search timed out after {ApplicationDefaultTimeout.TotalSeconds:0} s"));
+            }
+
+            try
+            {
+                return await search.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CredentialsNotFoundException(NotFoundMessage($"the search timed out after {ApplicationDefaultTimeout.TotalSeconds:0} s"), ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CredentialsNotFoundException(NotFoundMessage(null), ex);
+            }
+        }
+
+        private static string NotFoundMessage(string? why)
+            => $"No Google credentials were found{(why == null ? string.Empty : " (" + why + ")")}: {ApplicationCredentialsVariable} is not set, " +
+               "gcloud's application_default_credentials.json does not exist, and no metadata server answered.";
 
         /// <summary>A token source over a credential; the credential refreshes its token itself, thread-safely.</summary>
         public static Func<CancellationToken, Task<string>> TokenSource(ITokenAccess credential)

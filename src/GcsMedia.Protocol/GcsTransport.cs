@@ -85,7 +85,7 @@ namespace GcsMedia.Protocol
         {
             HttpMessageHandler handler = new ReadTimeoutHandler(resolved.Options.ReadTimeout, primary);
             string authKind = "none";
-            if (!resolved.IsEmulator)
+            if (resolved.SendsCredentials)
             {
                 TransportOptions o = resolved.Options;
                 if (!string.IsNullOrEmpty(o.AccessToken))
@@ -132,10 +132,11 @@ namespace GcsMedia.Protocol
                 throw new ArgumentException($"The endpoint '{endpoint}' must be an absolute http(s) URL.", nameof(options));
             }
 
-            if (endpoint.Scheme == Uri.UriSchemeHttp && !isEmulator)
+            bool sendsCredentials = !isEmulator && !o.Anonymous;
+            if (endpoint.Scheme == Uri.UriSchemeHttp && sendsCredentials && !TransportOptions.IsLoopback(endpoint))
             {
                 throw new ArgumentException(
-                    $"The endpoint '{endpoint.GetLeftPart(UriPartial.Authority)}' uses http://, which is allowed only for an emulator (credentials would travel unencrypted). Use https://, or flag the endpoint as an emulator.",
+                    $"The endpoint '{endpoint.GetLeftPart(UriPartial.Authority)}' uses http://, and credentials are sent over plain http only to this machine (localhost, 127.0.0.0/8, ::1): they would travel unencrypted. Use https://, or send no credentials to an emulator.",
                     nameof(options));
             }
 
@@ -145,12 +146,12 @@ namespace GcsMedia.Protocol
             }
 
             endpoint = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/");
-            string auth = isEmulator ? "none"
+            string auth = !sendsCredentials ? "none"
                 : !string.IsNullOrEmpty(o.AccessToken) ? "token:" + Fingerprint(o.AccessToken!)
                 : !string.IsNullOrEmpty(o.KeyFile) ? "key:" + Path.GetFullPath(o.KeyFile)
                 : "adc";
             string key = $"{endpoint}|{isEmulator}|{auth}|{o.ReadTimeout.Ticks}|{o.ConnectTimeout.Ticks}";
-            return new Resolved(o, endpoint, isEmulator, key);
+            return new Resolved(o, endpoint, isEmulator, sendsCredentials, key);
         }
 
         private static string Fingerprint(string secret)
@@ -161,11 +162,12 @@ namespace GcsMedia.Protocol
 
         private sealed class Resolved
         {
-            public Resolved(TransportOptions options, Uri endpoint, bool isEmulator, string cacheKey)
+            public Resolved(TransportOptions options, Uri endpoint, bool isEmulator, bool sendsCredentials, string cacheKey)
             {
                 Options = options;
                 Endpoint = endpoint;
                 IsEmulator = isEmulator;
+                SendsCredentials = sendsCredentials;
                 CacheKey = cacheKey;
             }
 
@@ -174,6 +176,8 @@ namespace GcsMedia.Protocol
             public Uri Endpoint { get; }
 
             public bool IsEmulator { get; }
+
+            public bool SendsCredentials { get; }
 
             public string CacheKey { get; }
         }

@@ -24,6 +24,7 @@ namespace GcsMedia.Protocol
         public const string MaxRetrySecondsVariable = "GCSMEDIA_MAX_RETRY_SECONDS";
 
         private static readonly int[] RetryableStatusCodes = { 408, 429, 500, 502, 503, 504 };
+        private static readonly AsyncLocal<int> Attempt = new AsyncLocal<int>();
 
         public RetryStrategy(
             double maxSleep = DefaultMaxSleep,
@@ -72,6 +73,12 @@ namespace GcsMedia.Protocol
                 ? seconds
                 : DefaultMaxCumulativeRetry;
         }
+
+        /// <summary>
+        /// The attempt (1 = first try) of the innermost <see cref="ExecuteAsync{T}"/> running in this async flow, or 0
+        /// outside one: lets an HTTP handler say which attempt a request belongs to.
+        /// </summary>
+        public static int CurrentAttempt => Attempt.Value;
 
         public static bool IsRetryableStatus(int statusCode) => Array.IndexOf(RetryableStatusCodes, statusCode) >= 0;
 
@@ -126,6 +133,7 @@ namespace GcsMedia.Protocol
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                Attempt.Value = numRetries + 1;
                 try
                 {
                     return await attempt(cancellationToken).ConfigureAwait(false);

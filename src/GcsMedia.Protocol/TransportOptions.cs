@@ -22,6 +22,9 @@ namespace GcsMedia.Protocol
         /// <summary>True: the endpoint is an emulator (no auth, http:// allowed). Null: true only when the endpoint came from STORAGE_EMULATOR_HOST.</summary>
         public bool? Emulator { get; set; }
 
+        /// <summary>True: send no credentials to any endpoint (public objects).</summary>
+        public bool Anonymous { get; set; }
+
         /// <summary>Longest wait for response headers of a body-less request, and for any single read of a response body. Default 60 s.</summary>
         public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -66,11 +69,31 @@ namespace GcsMedia.Protocol
             return uri;
         }
 
+        /// <summary>
+        /// True when requests to the endpoint never leave this machine: localhost, 127.0.0.0/8 or ::1. Credentials may
+        /// travel over plain http only to such an endpoint.
+        /// </summary>
+        public static bool IsLoopback(Uri endpoint)
+        {
+            if (endpoint == null)
+            {
+                throw new ArgumentNullException(nameof(endpoint));
+            }
+
+            string host = endpoint.IdnHost.Trim('[', ']');
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            return System.Net.IPAddress.TryParse(host, out System.Net.IPAddress? address) && System.Net.IPAddress.IsLoopback(address);
+        }
+
         public TransportOptions Clone() => (TransportOptions)MemberwiseClone();
 
         /// <summary>Describes the options without secrets.</summary>
         public override string ToString()
-            => $"Endpoint={Endpoint?.ToString() ?? "(default)"}, Emulator={Emulator?.ToString() ?? "(auto)"}, " +
+            => $"Endpoint={Endpoint?.ToString() ?? "(default)"}, Emulator={Emulator?.ToString() ?? "(auto)"}, Anonymous={Anonymous}, " +
                $"AccessToken={(AccessToken == null ? "(none)" : "(set)")}, KeyFile={KeyFile ?? "(none)"}, ReadTimeout={ReadTimeout}";
     }
 }

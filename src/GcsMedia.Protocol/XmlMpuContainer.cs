@@ -87,6 +87,12 @@ namespace GcsMedia.Protocol
         /// <summary>The assembled object's ETag, from the completion result.</summary>
         public string? ETag { get; private set; }
 
+        /// <summary>The assembled object's CRC32C (base64), when the completion answer carried it in x-goog-hash.</summary>
+        public string? Crc32c { get; private set; }
+
+        /// <summary>The assembled object's generation, when the completion answer carried x-goog-generation.</summary>
+        public long? Generation { get; private set; }
+
         public RetryStrategy RetryStrategy { get; set; }
 
         public Action<RetryEvent>? Retrying { get; set; }
@@ -223,6 +229,13 @@ namespace GcsMedia.Protocol
 
             Finished = true;
             ETag = root == null ? null : XmlMpuXml.Child(root, "ETag");
+            Crc32c = response.Headers.TryGetValues("x-goog-hash", out IEnumerable<string>? hashes)
+                ? GoogHash.Parse(hashes, ChecksumType.Crc32c, ObjectName)
+                : null;
+            Generation = response.Headers.TryGetValues("x-goog-generation", out IEnumerable<string>? generations) &&
+                         long.TryParse(generations.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long generation)
+                ? generation
+                : (long?)null;
         }
 
         public async Task FinalizeAsync(CancellationToken cancellationToken = default)
@@ -264,16 +277,29 @@ namespace GcsMedia.Protocol
                 Retrying).ConfigureAwait(false);
         }
 
-        /// <summary>The parts the server holds for this upload (all pages).</summary>
-        public async Task<IReadOnlyList<XmlMpuPartInfo>> ListPartsAsync(CancellationToken cancellationToken = default)
+        /// <summary>The parts the server holds for this upload (all pages, in the server's default page size).</summary>
+        public Task<IReadOnlyList<XmlMpuPartInfo>> ListPartsAsync(CancellationToken cancellationToken = default)
+            => ListPartsAsync(null, cancellationToken);
+
+        /// <summary>
+        /// The parts the server holds for this upload: every page, asking for at most <paramref name="pageSize"/>
+        /// parts per request (max-parts, 1..1000), following NextPartNumberMarker while IsTruncated.
+        /// </summary>
+        public async Task<IReadOnlyList<XmlMpuPartInfo>> ListPartsAsync(int? pageSize, CancellationToken cancellationToken = default)
         {
-            string baseUrl = UploadUrl + "?uploadId=" + Uri.EscapeDataString(RequireUploadId());
+            if (pageSize.HasValue && (pageSize.Value < 1 || pageSize.Value > 1000))
+            {
+                throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The ListParts page size (max-parts) must be between 1 and 1000.");
+            }
+
+            string baseUrl = UploadUrl + "?uploadId=" + Uri.EscapeDataString(RequireUploadId())
+                + (pageSize.HasValue ? "&max-parts=" + pageSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty);
             var result = new List<XmlMpuPartInfo>();
             string? marker = null;
             while (true)
             {
                 string url = marker == null ? baseUrl : baseUrl + "&part-number-marker=" + Uri.EscapeDataString(marker);
-                XElement root = await GetXmlAsync(Client, url, Headers, RetryStrategy, ObjectName, cancellationToken).ConfigureAwait(false);
+                XElement root = await GetXmlAsync(Client, url, Headers, RetryStrategy, ObjectName, cancellationToken, Retrying).ConfigureAwait(false);
                 foreach (XElement part in XmlMpuXml.Children(root, "Part"))
                 {
                     result.Add(new XmlMpuPartInfo(
@@ -283,11 +309,23 @@ namespace GcsMedia.Protocol
                         XmlMpuXml.Time(part, "LastModified")));
                 }
 
-                marker = XmlMpuXml.Child(root, "NextPartNumberMarker");
-                if (!XmlMpuXml.IsTruncated(root) || string.IsNullOrEmpty(marker))
+                if (!XmlMpuXml.IsTruncated(root))
                 {
                     return result;
                 }
+
+                // A truncated page must move the marker forward; otherwise the listing would stop short (and an
+                // upload completed from it would miss parts) or never end.
+                string? next = XmlMpuXml.Child(root, "NextPartNumberMarker");
+                if (!int.TryParse(next, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int nextNumber) ||
+                    (marker != null && nextNumber <= int.Parse(marker, System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    throw new InvalidResponseException(
+                        $"Listing the parts of {Describe}: the server said the list continues but gave NextPartNumberMarker '{next}' after '{marker ?? "(start)"}', so the full list of parts cannot be read.",
+                        200, null, null, null, ObjectName);
+                }
+
+                marker = next;
             }
         }
 

@@ -13,8 +13,14 @@ namespace GcsMedia.Transfers
         /// <summary>The smallest bandwidth cap accepted (1 KiB/s); below that a transfer would look hung.</summary>
         public const long MinimumBytesPerSecond = 1024;
 
-        /// <summary>The largest resumable chunk: a multiple of 256 KiB that still fits one buffer.</summary>
+        /// <summary>
+        /// The largest resumable chunk: it is held in one byte array, so the largest multiple of 256 KiB below 2 GiB,
+        /// 2,147,221,504 bytes (2 GiB - 256 KiB).
+        /// </summary>
         public const long MaximumChunkSize = int.MaxValue - (int.MaxValue % ResumableUpload.ChunkGranularity);
+
+        /// <summary>The largest download chunk: chunks are streamed, but one request's length is an int (2 GiB - 1).</summary>
+        public const long MaximumDownloadChunkSize = int.MaxValue;
 
         public static void CheckMaxBytesPerSecond(long? bytesPerSecond)
         {
@@ -26,13 +32,39 @@ namespace GcsMedia.Transfers
             }
         }
 
-        /// <summary>A resumable upload's chunk size: a positive multiple of 256 KiB.</summary>
+        /// <summary>A resumable upload's chunk size: a positive multiple of 256 KiB, at most <see cref="MaximumChunkSize"/>.</summary>
         public static void CheckUploadChunkSize(long chunkSize)
         {
-            if (chunkSize <= 0 || chunkSize % ResumableUpload.ChunkGranularity != 0 || chunkSize > MaximumChunkSize)
+            string? problem = null;
+            if (chunkSize <= 0)
+            {
+                problem = $"ChunkSize {N(chunkSize)} is not positive. Give a multiple of 256 KiB (262144 bytes) such as 256KB, 8MB or 16MB.";
+            }
+            else if (chunkSize > MaximumChunkSize)
+            {
+                problem = $"ChunkSize {N(chunkSize)} is too large: a resumable upload chunk is held in memory and can be at most " +
+                          $"{N(MaximumChunkSize)} bytes (2GB - 256KB, a multiple of 256 KiB). Use 1GB or less; 16MB to 256MB is usually fastest.";
+            }
+            else if (chunkSize % ResumableUpload.ChunkGranularity != 0)
+            {
+                long lower = chunkSize - (chunkSize % ResumableUpload.ChunkGranularity);
+                problem = $"ChunkSize {N(chunkSize)} is not a multiple of 256 KiB (262144 bytes)" +
+                          (lower > 0 ? $"; the nearest smaller one is {N(lower)}." : ".") + " Use a value such as 256KB, 8MB or 16MB.";
+            }
+
+            if (problem != null)
+            {
+                throw new ArgumentException(problem, "ChunkSize");
+            }
+        }
+
+        /// <summary>A chunked download's chunk size: positive, at most <see cref="MaximumDownloadChunkSize"/>.</summary>
+        public static void CheckDownloadChunkSize(long chunkSize)
+        {
+            if (chunkSize <= 0 || chunkSize > MaximumDownloadChunkSize)
             {
                 throw new ArgumentException(
-                    $"ChunkSize {chunkSize} is not a positive multiple of 256 KiB (262144 bytes). Use a value such as 256KB, 8MB or 16MB.",
+                    $"ChunkSize {N(chunkSize)} is out of range. Give a positive size up to {N(MaximumDownloadChunkSize)} bytes (2GB - 1 byte), for example 32MB.",
                     "ChunkSize");
             }
         }
@@ -57,6 +89,8 @@ namespace GcsMedia.Transfers
                     $"SliceSize {sliceSize} is too small. A slice is at least 1MB (1048576 bytes); the default is 32MB.", "SliceSize");
             }
         }
+
+        private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>Whole MiB as "32MB", anything else in bytes.</summary>
         public static string DescribeSize(long bytes)

@@ -251,6 +251,25 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unreadable_record_is_skipped_and_the_rest_comes_back()
+    {
+        var kept = TestData.Random(100);
+        await UploadAsync("kept-too.bin", kept);
+        await _server!.DisposeAsync();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "catalog", "objects", "garbage.json"), "{not json");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "catalog", "sessions", "ACJd0sGARBAGE.json"), "[1,2");
+        var stderr = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try { _server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDirectory = _dir }); }
+        finally { Console.SetError(stderr); }
+
+        Assert.Equal(kept, await _http.GetByteArrayAsync($"{Endpoint}/storage/v1/b/restart/o/kept-too.bin?alt=media"));
+        Assert.Contains("catalog/sessions", captured.ToString());
+        Assert.DoesNotContain("ACJd0sGARBAGE", captured.ToString());
+    }
+
+    [Fact]
     public async Task A_resumable_session_survives_kill_9_of_the_emulator_process()
     {
         await _server!.DisposeAsync();

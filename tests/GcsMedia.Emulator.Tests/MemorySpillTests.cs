@@ -66,4 +66,20 @@ public sealed class MemorySpillTests : IClassFixture<MemorySpillTests.SmallMemor
         store.Dispose();
         Assert.Equal(before - 1, SpillFolders().Length);
     }
+
+    [Fact]
+    public async Task When_the_spill_file_cannot_be_made_the_upload_gets_a_507_that_names_data_dir()
+    {
+        var notAFolder = Path.GetTempFileName();
+        try
+        {
+            var store = new MemoryBlobStore(10, spillParent: notAFolder);
+            using var writer = store.CreateWriter();
+            var e = await Assert.ThrowsAsync<GcsException>(async () => await writer.WriteAsync(new byte[100], CancellationToken.None));
+            Assert.Equal(507, e.Status);
+            Assert.Contains("--data-dir", e.Message);
+            store.Dispose();
+        }
+        finally { File.Delete(notAFolder); }
+    }
 }

@@ -283,6 +283,51 @@ public class XmlMultipartUploadTests(EmulatorFixture f) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task List_parts_pages_with_max_parts_and_part_number_marker()
+    {
+        var bucket = await f.CreateBucketAsync();
+        var id = await InitiateAsync(bucket, "paged");
+        foreach (var n in new[] { 5, 1, 3, 2, 4 }) await PartAsync(bucket, "paged", id, n, new byte[n]);
+        var seen = new List<string>();
+        var marker = "";
+        var pages = 0;
+        while (true)
+        {
+            var query = $"?uploadId={Uri.EscapeDataString(id)}&max-parts=2" + (marker.Length > 0 ? $"&part-number-marker={marker}" : "");
+            var root = XDocument.Parse(await f.Http.GetStringAsync(Url(bucket, "paged") + query)).Root!;
+            pages++;
+            Assert.Equal("2", root.Element(S3 + "MaxParts")!.Value);
+            Assert.Equal(marker.Length == 0 ? "0" : marker, root.Element(S3 + "PartNumberMarker")!.Value);
+            var numbers = root.Elements(S3 + "Part").Select(p => p.Element(S3 + "PartNumber")!.Value).ToList();
+            Assert.InRange(numbers.Count, 1, 2);
+            seen.AddRange(numbers);
+            Assert.Equal(numbers[^1], root.Element(S3 + "NextPartNumberMarker")!.Value);
+            if (root.Element(S3 + "IsTruncated")!.Value != "true") break;
+            marker = root.Element(S3 + "NextPartNumberMarker")!.Value;
+        }
+        Assert.Equal(3, pages);
+        Assert.Equal(new[] { "1", "2", "3", "4", "5" }, seen);
+    }
+
+    [Fact]
+    public async Task List_parts_of_an_upload_without_parts_is_empty_and_not_truncated()
+    {
+        var bucket = await f.CreateBucketAsync();
+        var id = await InitiateAsync(bucket, "none");
+        var root = XDocument.Parse(await f.Http.GetStringAsync($"{Url(bucket, "none")}?uploadId={Uri.EscapeDataString(id)}")).Root!;
+        Assert.Empty(root.Elements(S3 + "Part"));
+        Assert.Equal("false", root.Element(S3 + "IsTruncated")!.Value);
+    }
+
+    [Fact]
+    public async Task List_parts_of_an_unknown_upload_is_NoSuchUpload()
+    {
+        var bucket = await f.CreateBucketAsync();
+        using var resp = await f.Http.GetAsync($"{Url(bucket, "x")}?uploadId=nope");
+        Assert.Equal("NoSuchUpload", await TestData.XmlErrorCodeAsync(resp, HttpStatusCode.NotFound));
+    }
+
+    [Fact]
     public async Task List_uploads_shows_open_uploads_only()
     {
         var bucket = await f.CreateBucketAsync();

@@ -11,7 +11,7 @@ BeforeAll {
     # A private NuGet cache, so the install reads this build's package and not one cached under the same version.
     $previousNuGet = $env:NUGET_PACKAGES
     $env:NUGET_PACKAGES = Join-Path $TestDrive 'nuget'
-    try { $installOutput = & dotnet tool install --tool-path $toolPath --add-source $packageDir GcsMedia.Emulator 2>&1 }
+    try { $installOutput = & dotnet tool install --tool-path $toolPath --add-source $packageDir --ignore-failed-sources GcsMedia.Emulator 2>&1 }
     finally { $env:NUGET_PACKAGES = $previousNuGet }
     $installExit = $LASTEXITCODE
     $command = Join-Path $toolPath ($IsWindows ? 'gcs-emulator.exe' : 'gcs-emulator')

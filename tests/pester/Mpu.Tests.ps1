@@ -208,7 +208,7 @@ Describe 'Get-GcsMpu and Stop-GcsMpu' {
         Get-TestObject $bucket 'unfinished/a.bin' | Should -BeNullOrEmpty
     }
 
-    It 'aborts by -Uri and -UploadId with -PassThru; the upload is gone afterwards (NotFound, non-terminating)' {
+    It 'aborts by -Uri and -UploadId with -PassThru; the upload is gone afterwards (UploadNotFound, non-terminating)' {
         $upload = New-GcsMpu "gs://$bucket/stop-me.bin"
         $result = Stop-GcsMpu -Uri "gs://$bucket/stop-me.bin" -UploadId $upload.UploadId -PassThru
         $result.GetType().FullName | Should -Be 'GcsMedia.MpuUpload'
@@ -218,7 +218,7 @@ Describe 'Get-GcsMpu and Stop-GcsMpu' {
         $parts = $upload | Add-GcsMpuPart -Path $big.FullName -PartNumber 1 -PartSize 5MB -ErrorVariable failures -ErrorAction SilentlyContinue
         $parts | Should -BeNullOrEmpty
         $failures.Count | Should -Be 1
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NotFound,*'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.UploadNotFound,*'
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $failures[0].TargetObject | Should -Be "gs://$bucket/stop-me.bin"
     }

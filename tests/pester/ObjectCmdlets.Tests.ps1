@@ -192,6 +192,52 @@ Describe 'Remove-GcsObject' {
     }
 }
 
+Describe 'Retries and Ctrl+C' {
+    BeforeAll { $env:GCSMEDIA_MAX_RETRY_SECONDS = '20' }
+    AfterAll { Remove-Item Env:GCSMEDIA_MAX_RETRY_SECONDS -ErrorAction SilentlyContinue }
+
+    It 'retries a piped (conditional) delete but not an unconditional one' {
+        $b = New-TestBucket retries
+        Send-TestObject $b 'a.txt' ([byte[]](1)) | Out-Null
+        Send-TestObject $b 'b.txt' ([byte[]](2)) | Out-Null
+        $once = New-RetryTest @{ 'storage.objects.delete' = @('return-503') }
+        Remove-GcsObject "gs://$b/a.txt" -Force -Headers @{ 'x-retry-test-id' = $once } -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ServerError,*'
+        Get-TestObject $b 'a.txt' | Should -Not -BeNullOrEmpty
+        $twice = New-RetryTest @{ 'storage.objects.delete' = @('return-503', 'return-reset-connection') }
+        Get-GcsObject "gs://$b/" | Remove-GcsObject -Force -ThrottleLimit 1 -Headers @{ 'x-retry-test-id' = $twice } -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Retry *' } | Measure-Object | ForEach-Object Count | Should -Be 2
+        Get-ServerNames $b | Should -BeNullOrEmpty
+    }
+
+    It 'retries a no-clobber copy' {
+        $b = New-TestBucket retries
+        Send-TestObject $b 'src.bin' ([byte[]](1, 2, 3)) | Out-Null
+        $id = New-RetryTest @{ 'storage.objects.rewrite' = @('return-503') }
+        $copy = Copy-GcsObject "gs://$b/src.bin" "gs://$b/dst.bin" -Headers @{ 'x-retry-test-id' = $id }
+        $copy.Size | Should -Be 3
+        (Invoke-RestMethod "$Emulator/retry_test/$id").completed | Should -BeTrue
+    }
+
+    It 'stops promptly on Ctrl+C while deletes are retrying, leaving the rest in place' {
+        $b = New-TestBucket stop
+        1..10 | ForEach-Object { Send-TestObject $b "o$_" ([byte[]]($_)) | Out-Null }
+        $id = New-RetryTest @{ 'storage.objects.delete' = @(1..40 | ForEach-Object { 'return-503' }) }
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript("`$env:GCSMEDIA_MAX_RETRY_SECONDS = '600'; Import-Module '$ModuleManifest'; Get-GcsObject gs://$b/ -Endpoint $Emulator | Remove-GcsObject -Force -ThrottleLimit 2 -Endpoint $Emulator -Headers @{ 'x-retry-test-id' = '$id' }")
+            $pending = $shell.BeginInvoke()
+            Start-Sleep -Milliseconds 2500
+            $pending.IsCompleted | Should -BeFalse -Because 'the deletes are still being retried'
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        }
+        finally { $shell.Dispose() }
+        (Get-ServerNames $b).Count | Should -Be 10
+    }
+}
+
 Describe 'Copy-GcsObject' {
     BeforeAll {
         $bucket = New-TreeBucket

@@ -94,19 +94,19 @@ Describe 'Receive-GcsMedia' {
         (Receive-GcsMedia $uri -OutFile $out -Generation $uploaded.generation).Generation | Should -Be ([long]$uploaded.generation)
         $missing = Join-Path $TestDrive 'gen-missing.bin'
         Receive-GcsMedia $uri -OutFile $missing -Generation 42 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NotFound*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ObjectNotFound,*'
         Test-Path $missing | Should -BeFalse
         Test-Path "$missing.partial" | Should -BeFalse
     }
 
-    It 'reports a missing object as GcsMedia.NotFound / ObjectNotFound with the gs:// URI as target' {
+    It 'reports a missing object as GcsMedia.ObjectNotFound / ObjectNotFound with the gs:// URI as target' {
         $out = Join-Path $TestDrive 'missing.bin'
         Receive-GcsMedia "gs://$bucket/no/such/object" -OutFile $out -ErrorVariable err -ErrorAction SilentlyContinue
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NotFound,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ObjectNotFound,*'
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $err[0].TargetObject | Should -Be "gs://$bucket/no/such/object"
-        $err[0].ToString() | Should -Match 'not found'
+        $err[0].ToString() | Should -Match 'does not exist'
         Test-Path $out | Should -BeFalse
         Test-Path "$out.partial" | Should -BeFalse
     }

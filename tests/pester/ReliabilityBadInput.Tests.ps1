@@ -75,6 +75,12 @@ BeforeDiscovery {
         # Stop-GcsMpu
         @{ P = 'Uri'; Case = 'Stop -Uri malformed'; S = { Stop-GcsMpu -Uri "gs://$bucket" -UploadId u1 @c } }
         @{ P = 'UploadId'; Case = 'Stop -UploadId empty'; S = { Stop-GcsMpu -Uri "gs://$bucket/o" -UploadId '' @c } }
+        # Get-GcsMpuPart
+        @{ P = 'Uri'; Case = 'Get-GcsMpuPart -Uri malformed'; S = { Get-GcsMpuPart -Uri "gs://$bucket" -UploadId u1 @c } }
+        @{ P = 'UploadId'; Case = 'Get-GcsMpuPart -UploadId empty'; S = { Get-GcsMpuPart -Uri "gs://$bucket/o" -UploadId '' @c } }
+        # Complete-GcsMpu from the server's list
+        @{ P = 'Uri'; Case = 'Complete -Uri malformed, no parts'; S = { Complete-GcsMpu -Uri 'gs:///o' -UploadId u1 @c } }
+        @{ P = 'ETag'; Case = 'Complete -PartNumber without -ETag'; S = { Complete-GcsMpu -Uri "gs://$bucket/o" -UploadId u1 -PartNumber 1 @c } }
         # Get-GcsMpu
         @{ P = 'Bucket'; Case = 'Get-GcsMpu -Bucket gs://b/o'; S = { Get-GcsMpu -Bucket "gs://$bucket/o" @c } }
         @{ P = 'Bucket'; Case = 'Get-GcsMpu -Bucket a/b'; S = { Get-GcsMpu -Bucket 'a/b' @c } }

@@ -5,7 +5,7 @@
 # key, or a session URI / upload id. Each cmdlet runs in its own runspace, side by side, so the backoff waits overlap.
 BeforeDiscovery {
     $names = @('Send-GcsMedia -Resumable', 'Send-GcsMedia (simple)', 'Send-GcsMedia -Value (multipart)', 'Receive-GcsMedia', 'Resume-GcsUpload -SessionUri',
-        'New-GcsMpu', 'Add-GcsMpuPart', 'Complete-GcsMpu', 'Stop-GcsMpu', 'Get-GcsMpu') | ForEach-Object { @{ Name = $_ } }
+        'New-GcsMpu', 'Add-GcsMpuPart', 'Complete-GcsMpu', 'Stop-GcsMpu', 'Get-GcsMpu', 'Get-GcsMpuPart') | ForEach-Object { @{ Name = $_ } }
 }
 
 BeforeAll {
@@ -32,6 +32,7 @@ BeforeAll {
         'Complete-GcsMpu' = @{ M = 'storage.multipart.complete'; S = 'Complete-GcsMpu -Uri "gs://$($a.Bucket)/mpu.bin" -UploadId $a.UploadId -Part ([pscustomobject]@{ PartNumber = 1; ETag = "`"abc`"" }) @x' }
         'Stop-GcsMpu' = @{ M = 'storage.multipart.abort'; S = 'Stop-GcsMpu -Uri "gs://$($a.Bucket)/mpu.bin" -UploadId $a.UploadId -PassThru @x' }
         'Get-GcsMpu' = @{ M = 'storage.multipart.list'; S = 'Get-GcsMpu -Bucket $a.Bucket @x' }
+        'Get-GcsMpuPart' = @{ M = 'storage.multipart.listParts'; S = 'Get-GcsMpuPart -Uri "gs://$($a.Bucket)/mpu.bin" -UploadId $a.UploadId @x' }
     }
 
     $runs = [System.Collections.Generic.List[object]]::new()

@@ -16,7 +16,7 @@ namespace GcsMedia.Cmdlets.Commands
     /// the server's, and is retried on transient failures (XmlMpuPart). Everything is validated before any request.
     /// Outputs one <see cref="MpuPart"/> per part, in part order, once all of the file's parts are uploaded.
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "GcsMpuPart", DefaultParameterSetName = AllSet)]
+    [Cmdlet(VerbsCommon.Add, "GcsMpuPart", DefaultParameterSetName = AllSet, SupportsShouldProcess = true)]
     [OutputType(typeof(MpuPart))]
     public sealed class AddGcsMpuPart : MpuCmdlet
     {
@@ -113,6 +113,12 @@ namespace GcsMedia.Cmdlets.Commands
             string file = ResolveFile();
             long fileSize = new FileInfo(file).Length;
             IReadOnlyList<XmlMpuPlannedPart> plan = ParameterSetName == OneSet ? PlanOne(target, file, fileSize) : PlanAll(target, file, fileSize);
+            string parts = plan.Count == 1 ? $"part {plan[0].Number}" : $"parts 1-{plan.Count}";
+            if (!ShouldProcess(target.ToString(), $"Upload {parts} of '{file}' to the multipart upload {UploadId}"))
+            {
+                return;
+            }
+
             GcsConnection connection = ConnectionFor(Endpoint);
             TransferManager transfers = _transfers!.ForEndpoint(connection.Client, connection.Urls);
             int concurrency = ParameterSetName == AllSet ? ThrottleLimit : 1;
@@ -135,7 +141,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                ErrorRecord record = GcsErrors.FromException(ex, target.ToString());
+                ErrorRecord record = GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload);
                 string advice = plan.Count > 1
                     ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
                     : " Run the command again: uploading a part number again replaces the earlier part.";

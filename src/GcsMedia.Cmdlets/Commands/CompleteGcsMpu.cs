@@ -12,8 +12,9 @@ namespace GcsMedia.Cmdlets.Commands
     /// Complete-GcsMpu: assembles a multipart upload's parts into the object (POST /bucket/object?uploadId=…),
     /// then reads the object's metadata and outputs it as a <see cref="GcsObject"/>. Parts come from the pipeline
     /// (all of them are collected, grouped by upload and completed in EndProcessing), or as -Part with
-    /// -UploadId and -Uri/-Bucket/-ObjectName. Parts are sorted by number; a gap in the numbers is refused, since
-    /// it means a part is missing.
+    /// -UploadId and -Uri/-Bucket/-ObjectName, or, given only the upload (an upload object from New-GcsMpu or
+    /// Get-GcsMpu, or -UploadId), from the server's list of the upload's parts. Parts are sorted by number; a gap
+    /// in the numbers is refused, since it means a part is missing.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Complete, "GcsMpu", DefaultParameterSetName = PipelineSet, SupportsShouldProcess = true)]
     [OutputType(typeof(GcsObject))]
@@ -34,6 +35,7 @@ namespace GcsMedia.Cmdlets.Commands
         public string? ObjectName { get; set; }
 
         [Parameter(ParameterSetName = PartSet)]
+        [Parameter(ParameterSetName = PipelineSet)]
         [ValidateNotNullOrEmpty]
         public string? Uri { get; set; }
 
@@ -41,12 +43,18 @@ namespace GcsMedia.Cmdlets.Commands
         [ValidateNotNullOrEmpty]
         public string UploadId { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
-        public int PartNumber { get; set; }
+        // Not mandatory: an upload object without parts (New-GcsMpu, Get-GcsMpu) binds too, and is completed from
+        // the server's list of its parts. PowerShell resets pipeline-bound parameters before each record.
+        [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
+        public int? PartNumber { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string ETag { get; set; } = string.Empty;
+        public string? ETag { get; set; }
+
+        /// <summary>A piped part's size; used only to describe the object when its metadata cannot be read.</summary>
+        [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
+        public long? Size { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = PartSet)]
         [ValidateNotNullOrEmpty]
@@ -56,26 +64,41 @@ namespace GcsMedia.Cmdlets.Commands
         {
             GcsObjectRef target = ResolveUploadTarget(Uri, Bucket, ObjectName, UploadId);
 
+            if (ParameterSetName == PipelineSet && PartNumber == null && ETag == null)
+            {
+                Complete(new Group(target, UploadId, Endpoint, partsFromServer: true));
+                return;
+            }
+
             if (ParameterSetName == PipelineSet)
             {
                 // Collect: the upload is completed once every part has arrived (EndProcessing).
                 try
                 {
-                    MpuSupport.ValidatePartNumber(PartNumber);
+                    if (PartNumber == null || ETag == null)
+                    {
+                        throw new ArgumentException(
+                            PartNumber == null
+                                ? $"Part with ETag {ETag} has no PartNumber. Give both -PartNumber and -ETag (or pipe the part objects Add-GcsMpuPart or Get-GcsMpuPart output), or neither to complete the upload from the parts the server lists."
+                                : $"Part {PartNumber} has no ETag. Give both -PartNumber and -ETag (or pipe the part objects Add-GcsMpuPart or Get-GcsMpuPart output), or neither to complete the upload from the parts the server lists.",
+                            PartNumber == null ? "PartNumber" : "ETag");
+                    }
+
+                    MpuSupport.ValidatePartNumber(PartNumber.Value);
                 }
                 catch (ArgumentException ex)
                 {
                     // Terminating: writing an error and completing with the other parts would build an object
                     // without this part's bytes.
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "PartNumber", target.ToString()));
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), ex.ParamName ?? "PartNumber", target.ToString()));
                     return;
                 }
 
-                GroupFor(target, Endpoint).Add(PartNumber, ETag);
+                GroupFor(target, Endpoint).Add(new MpuPartRef(PartNumber.Value, ETag, null, null, null, Size));
                 return;
             }
 
-            var group = new Group(target, UploadId, Endpoint);
+            var group = new Group(target, UploadId, Endpoint, partsFromServer: false);
             foreach (object item in Part)
             {
                 MpuPartRef part;
@@ -99,7 +122,7 @@ namespace GcsMedia.Cmdlets.Commands
                         "Part", target.ToString()));
                 }
 
-                group.Add(part.PartNumber, part.ETag);
+                group.Add(part);
             }
 
             Complete(group);
@@ -124,7 +147,7 @@ namespace GcsMedia.Cmdlets.Commands
                 }
             }
 
-            var group = new Group(target, UploadId, endpoint);
+            var group = new Group(target, UploadId, endpoint, partsFromServer: false);
             _groups.Add(group);
             return group;
         }
@@ -132,21 +155,15 @@ namespace GcsMedia.Cmdlets.Commands
         private void Complete(Group group)
         {
             string target = group.Target.ToString();
-            List<KeyValuePair<int, string>> parts = group.Parts.OrderBy(p => p.Key).ToList();
-            var numbers = parts.Select(p => p.Key).ToList();
-            if (numbers.Count > 0 && numbers[numbers.Count - 1] != numbers.Count)
+            string action = group.PartsFromServer
+                ? $"Complete the multipart upload {group.UploadId} from the parts the server lists"
+                : $"Complete the multipart upload from {group.Parts.Count} part(s)";
+            if (!group.PartsFromServer && !PartsAreContiguous(group))
             {
-                WriteError(GcsErrors.Create(
-                    new ArgumentException($"Parts {MpuSupport.DescribeGaps(numbers)} of {target} are missing.", "Part"),
-                    "MissingParts",
-                    ErrorCategory.InvalidData,
-                    target,
-                    $"Parts {MpuSupport.DescribeGaps(numbers)} of the multipart upload of {target} are missing (got {numbers.Count} part(s), numbered up to {numbers[numbers.Count - 1]}); completing now would leave their bytes out of the object. " +
-                    "Upload them with Add-GcsMpuPart -PartNumber, then run Complete-GcsMpu again with all of the parts."));
                 return;
             }
 
-            if (!ShouldProcess(target, $"Complete the multipart upload from {parts.Count} part(s)"))
+            if (!ShouldProcess(target, action))
             {
                 return;
             }
@@ -154,7 +171,27 @@ namespace GcsMedia.Cmdlets.Commands
             GcsConnection connection = ConnectionFor(group.Endpoint);
             try
             {
-                RunAsync((pipeline, token) => CompleteAsync(pipeline, connection, group.Target, group.UploadId, parts, token));
+                if (group.PartsFromServer)
+                {
+                    RunAsync((pipeline, token) => ListPartsAsync(pipeline, connection, group, token));
+                    if (group.Parts.Count == 0)
+                    {
+                        WriteError(GcsErrors.Create(
+                            new InvalidOperationException($"The multipart upload of {target} has no parts."),
+                            "NoParts",
+                            ErrorCategory.InvalidData,
+                            target,
+                            $"The multipart upload {group.UploadId} of {target} has no parts on the server, so there is nothing to complete. Upload parts with Add-GcsMpuPart first, or discard the upload with Stop-GcsMpu."));
+                        return;
+                    }
+
+                    if (!PartsAreContiguous(group))
+                    {
+                        return;
+                    }
+                }
+
+                RunAsync((pipeline, token) => CompleteAsync(pipeline, connection, group, token));
             }
             catch (PipelineStoppedException)
             {
@@ -162,38 +199,114 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target));
+                WriteError(GcsErrors.FromException(ex, target, operation: GcsOperation.MultipartUpload));
             }
         }
 
-        private static async Task CompleteAsync(
-            AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string uploadId, List<KeyValuePair<int, string>> parts, CancellationToken token)
+        /// <summary>True when the parts are numbered 1..N; otherwise writes the MissingParts error.</summary>
+        private bool PartsAreContiguous(Group group)
         {
-            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
+            var numbers = group.Parts.Keys.OrderBy(n => n).ToList();
+            if (numbers.Count == 0 || numbers[numbers.Count - 1] == numbers.Count)
+            {
+                return true;
+            }
+
+            string target = group.Target.ToString();
+            WriteError(GcsErrors.Create(
+                new ArgumentException($"Parts {MpuSupport.DescribeGaps(numbers)} of {target} are missing.", "Part"),
+                "MissingParts",
+                ErrorCategory.InvalidData,
+                target,
+                $"Parts {MpuSupport.DescribeGaps(numbers)} of the multipart upload of {target} are missing (got {numbers.Count} part(s), numbered up to {numbers[numbers.Count - 1]}); completing now would leave their bytes out of the object. " +
+                "Upload them with Add-GcsMpuPart -PartNumber, then run Complete-GcsMpu again with all of the parts."));
+            return false;
+        }
+
+        private static async Task ListPartsAsync(AsyncPipeline pipeline, GcsConnection connection, Group group, CancellationToken token)
+        {
+            var container = new XmlMpuContainer(connection.Client, connection.Urls, group.Target, null, null, group.UploadId)
             {
                 Retrying = e => PipelineObserver.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
-            foreach (KeyValuePair<int, string> part in parts)
+            IReadOnlyList<XmlMpuPartInfo> parts = await container.ListPartsAsync(token).ConfigureAwait(false);
+            pipeline.WriteVerbose($"The server lists {parts.Count} part(s) of the multipart upload of {group.Target}.");
+            foreach (XmlMpuPartInfo part in parts)
             {
-                container.RegisterPart(part.Key, part.Value);
+                group.Add(new MpuPartRef(part.PartNumber, part.ETag, null, null, null, part.Size));
+            }
+        }
+
+        private static async Task CompleteAsync(AsyncPipeline pipeline, GcsConnection connection, Group group, CancellationToken token)
+        {
+            GcsObjectRef target = group.Target;
+            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, group.UploadId)
+            {
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
+            };
+            foreach (MpuPartRef part in group.Parts.Values)
+            {
+                container.RegisterPart(part.PartNumber, part.ETag);
             }
 
             await container.FinalizeAsync(token).ConfigureAwait(false);
-            pipeline.WriteVerbose($"Completed the multipart upload of {target} from {parts.Count} part(s).");
-            ObjectResource resource = await new GcsMedia.Transfers.TransferManager(connection.Client, connection.Urls).GetObjectAsync(target, null, token).ConfigureAwait(false);
+            pipeline.WriteVerbose($"Completed the multipart upload of {target} from {group.Parts.Count} part(s).");
+            var lookup = new ObjectLookup(connection.Client, connection.Urls, target, container.Generation)
+            {
+                RetryStrategy = connection.CreateRetryStrategy(),
+                Retrying = e => PipelineObserver.Retrying(pipeline, e),
+            };
+            ObjectResource resource;
+            try
+            {
+                resource = await lookup.GetAsync(token).ConfigureAwait(false);
+            }
+            catch (InvalidResponseException ex) when (ex.StatusCode == 403)
+            {
+                // The object is committed; only reading it back is not allowed (storage.objects.get missing).
+                pipeline.WriteWarning(
+                    $"The multipart upload of {target} is complete, but its metadata could not be read back (403: the credentials lack storage.objects.get). " +
+                    "The output describes the object from the upload itself; properties the server alone knows (content type, timestamps) are empty.");
+                pipeline.WriteObject(DescribeFromUpload(group, container));
+                return;
+            }
+
             pipeline.WriteObject(GcsObject.From(resource, target, null, MpuSupport.XmlMpuUploadType));
+        }
+
+        /// <summary>
+        /// The completed object as far as the upload itself tells: name, size (the parts' sizes, when known),
+        /// the combined CRC32C and generation the completion answer carried, and the ETag.
+        /// </summary>
+        private static GcsObject DescribeFromUpload(Group group, XmlMpuContainer container)
+        {
+            List<MpuPartRef> parts = group.Parts.Values.ToList();
+            long? size = parts.All(p => p.Size.HasValue) ? parts.Sum(p => p.Size!.Value) : (long?)null;
+            return new GcsObject
+            {
+                Bucket = group.Target.Bucket,
+                Name = group.Target.Name,
+                Size = size,
+                Generation = container.Generation,
+                Crc32c = container.Crc32c,
+                ETag = container.ETag,
+                UploadType = MpuSupport.XmlMpuUploadType,
+            };
         }
 
         private sealed class Group
         {
-            private readonly Dictionary<int, string> _parts = new Dictionary<int, string>();
+            private readonly Dictionary<int, MpuPartRef> _parts = new Dictionary<int, MpuPartRef>();
 
-            public Group(GcsObjectRef target, string uploadId, Uri? endpoint)
+            public Group(GcsObjectRef target, string uploadId, Uri? endpoint, bool partsFromServer)
             {
                 Target = target;
                 UploadId = uploadId;
                 Endpoint = endpoint;
                 EndpointKey = MpuCmdlet.EndpointKey(endpoint);
+                PartsFromServer = partsFromServer;
             }
 
             public GcsObjectRef Target { get; }
@@ -204,10 +317,13 @@ namespace GcsMedia.Cmdlets.Commands
 
             public string EndpointKey { get; }
 
-            public IReadOnlyDictionary<int, string> Parts => _parts;
+            /// <summary>True when no parts were given: they are read from the server's ListParts before completing.</summary>
+            public bool PartsFromServer { get; }
 
-            /// <summary>A part number given twice keeps the later ETag (uploading a part again replaces it).</summary>
-            public void Add(int partNumber, string etag) => _parts[partNumber] = etag;
+            public IReadOnlyDictionary<int, MpuPartRef> Parts => _parts;
+
+            /// <summary>A part number given twice keeps the later part (uploading a part again replaces it).</summary>
+            public void Add(MpuPartRef part) => _parts[part.PartNumber] = part;
         }
     }
 }

@@ -53,7 +53,7 @@ namespace GcsMedia.Cmdlets.Commands
         private async Task ListAsync(AsyncPipeline pipeline, string bucket, CancellationToken token)
         {
             GcsConnection connection = Connection;
-            var uploads = await XmlMpuContainer.ListUploadsAsync(connection.Client, connection.Urls, bucket, string.IsNullOrEmpty(Prefix) ? null : Prefix, null, token, e => PipelineObserver.Retrying(pipeline, e))
+            var uploads = await XmlMpuContainer.ListUploadsAsync(connection.Client, connection.Urls, bucket, string.IsNullOrEmpty(Prefix) ? null : Prefix, connection.CreateRetryStrategy(), token, e => PipelineObserver.Retrying(pipeline, e))
                 .ConfigureAwait(false);
             pipeline.WriteVerbose($"gs://{bucket}: {uploads.Count} unfinished multipart upload(s){(string.IsNullOrEmpty(Prefix) ? string.Empty : $" under '{Prefix}'")}.");
             foreach (XmlMpuUploadInfo upload in uploads)

@@ -121,8 +121,8 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 ObjectListingPage page = await listing.NextPageAsync(token).ConfigureAwait(false);
                 IEnumerable<GcsObject> entries = page.Items
-                    .Where(item => address.Object == null || item.Name == address.Object.Name)
-                    .Select(item => GcsObject.From(item, new GcsObjectRef(address.Bucket, item.Name ?? "?"), null, null))
+                    .Where(item => item.Name != null && (address.Object == null || item.Name == address.Object.Name))
+                    .Select(item => GcsObject.From(item, new GcsObjectRef(address.Bucket, item.Name!), null, null))
                     .Concat(page.Prefixes.Select(prefix => GcsObject.ForPrefix(address.Bucket, prefix)))
                     .OrderBy(entry => entry.Name, StringComparer.Ordinal)
                     .ThenByDescending(entry => entry.Generation ?? 0);

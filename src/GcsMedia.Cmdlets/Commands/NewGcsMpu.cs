@@ -86,7 +86,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target.ToString()));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload));
             }
         }
 
@@ -96,6 +96,7 @@ namespace GcsMedia.Cmdlets.Commands
             var container = new XmlMpuContainer(connection.Client, connection.Urls, target, contentType)
             {
                 Retrying = e => PipelineObserver.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
             string uploadId = await container.InitiateAsync(_metadata.Count == 0 ? null : _metadata, token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Started a multipart upload of {target} ({contentType}{(_metadata.Count > 0 ? $", {_metadata.Count} metadata key(s)" : string.Empty)}).");

@@ -214,7 +214,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target.ToString()));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.Download));
             }
         }
 
@@ -312,10 +312,13 @@ namespace GcsMedia.Cmdlets.Commands
 
             if (ChunkSize.HasValue)
             {
-                if (ChunkSize.Value <= 0 || ChunkSize.Value > int.MaxValue)
+                try
                 {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        $"-ChunkSize {ChunkSize} is out of range. Give a positive size up to 2GB, for example 32MB.", "ChunkSize", target.ToString()));
+                    TransferLimits.CheckDownloadChunkSize(ChunkSize.Value);
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(ex, target.ToString()));
                 }
 
                 if (Start.HasValue && Start.Value < 0)

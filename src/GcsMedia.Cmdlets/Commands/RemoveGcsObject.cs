@@ -15,7 +15,6 @@ namespace GcsMedia.Cmdlets.Commands
     /// non-terminating error and the rest go on.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "GcsObject", DefaultParameterSetName = UriSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(void))]
     public sealed class RemoveGcsObject : GcsCmdlet
     {
         private const string UriSet = "Uri";

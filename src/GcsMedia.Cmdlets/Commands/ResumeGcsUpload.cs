@@ -256,7 +256,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, state.ObjectUri));
+                WriteError(GcsErrors.FromException(ex, state.ObjectUri, operation: GcsOperation.ResumableUpload));
             }
         }
     }

@@ -432,7 +432,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force, operation: Resumable ? GcsOperation.ResumableUpload : GcsOperation.Upload));
             }
         }
 

@@ -39,6 +39,14 @@ namespace GcsMedia.Cmdlets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Bound from a piped upload object, so that -PassThru outputs it unchanged.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public DateTime? Initiated { get; set; }
+
+        /// <summary>Bound from a piped upload object, so that -PassThru outputs it unchanged.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? ContentType { get; set; }
+
         protected override void ProcessRecord()
         {
             GcsObjectRef target = ResolveUploadTarget(Uri, Bucket, ObjectName, UploadId);
@@ -54,10 +62,18 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             GcsConnection connection = ConnectionFor(Endpoint);
-            string uploadId = UploadId;
+            var upload = new MpuUpload
+            {
+                Bucket = target.Bucket,
+                ObjectName = target.Name,
+                UploadId = UploadId,
+                ContentType = string.IsNullOrEmpty(ContentType) ? null : ContentType,
+                Endpoint = EndpointOf(connection),
+                Initiated = Initiated?.ToUniversalTime(),
+            };
             try
             {
-                RunAsync((pipeline, token) => AbortAsync(pipeline, connection, target, uploadId, token));
+                RunAsync((pipeline, token) => AbortAsync(pipeline, connection, target, upload, token));
             }
             catch (PipelineStoppedException)
             {
@@ -65,27 +81,22 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target.ToString()));
+                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload));
             }
         }
 
-        private async Task AbortAsync(AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string uploadId, CancellationToken token)
+        private async Task AbortAsync(AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, MpuUpload upload, CancellationToken token)
         {
-            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, uploadId)
+            var container = new XmlMpuContainer(connection.Client, connection.Urls, target, null, null, upload.UploadId)
             {
                 Retrying = e => PipelineObserver.Retrying(pipeline, e),
+                RetryStrategy = connection.CreateRetryStrategy(),
             };
             await container.CancelAsync(token).ConfigureAwait(false);
             pipeline.WriteVerbose($"Aborted the multipart upload of {target}; its parts are deleted.");
             if (PassThru)
             {
-                pipeline.WriteObject(new MpuUpload
-                {
-                    Bucket = target.Bucket,
-                    ObjectName = target.Name,
-                    UploadId = uploadId,
-                    Endpoint = EndpointOf(connection),
-                });
+                pipeline.WriteObject(upload);
             }
         }
     }

@@ -38,6 +38,7 @@ namespace GcsMedia.Cmdlets
             {
                 var pipeline = new AsyncPipeline(queue, this, _stop.Token);
                 CancellationToken token = _stop.Token;
+                OnPipelineStarting(pipeline);
                 Task task = Task.Run(
                     async () =>
                     {
@@ -47,6 +48,7 @@ namespace GcsMedia.Cmdlets
                         }
                         finally
                         {
+                            OnPipelineEnding(pipeline);
                             pipeline.Complete();
                         }
                     });
@@ -86,6 +88,57 @@ namespace GcsMedia.Cmdlets
                 {
                     throw new PipelineStoppedException();
                 }
+            }
+        }
+
+        /// <summary>Writes a verbose line; with -Debug without a prompt (see <see cref="DebugWithoutPrompts"/>).</summary>
+        public new void WriteVerbose(string text)
+        {
+            if (DebugWithoutPrompts.WouldPrompt(MyInvocation, "Verbose"))
+            {
+                DebugWithoutPrompts.WriteVerbose(this, text);
+            }
+            else
+            {
+                base.WriteVerbose(text);
+            }
+        }
+
+        /// <summary>Writes a warning; with -Debug without a prompt (see <see cref="DebugWithoutPrompts"/>).</summary>
+        public new void WriteWarning(string text)
+        {
+            if (DebugWithoutPrompts.WouldPrompt(MyInvocation, "WarningAction"))
+            {
+                DebugWithoutPrompts.WriteWarning(this, text);
+            }
+            else
+            {
+                base.WriteWarning(text);
+            }
+        }
+
+        /// <summary>Runs on the pipeline thread before the worker starts.</summary>
+        protected virtual void OnPipelineStarting(AsyncPipeline pipeline)
+        {
+        }
+
+        /// <summary>Runs on the worker when the work has ended, before the pipeline closes.</summary>
+        protected virtual void OnPipelineEnding(AsyncPipeline pipeline)
+        {
+        }
+
+        /// <summary>True when the command runs with -Debug: the caller asked for -Debug, or DebugPreference asks for debug lines.</summary>
+        protected bool DebugRequested
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("Debug", out object? debug))
+                {
+                    return debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug);
+                }
+
+                object? preference = GetVariableValue("DebugPreference");
+                return preference is ActionPreference action && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
             }
         }
 

@@ -13,15 +13,18 @@ namespace GcsMedia.Cmdlets
     public sealed class AsyncPipeline
     {
         private readonly BlockingCollection<Action> _queue;
-        private readonly Cmdlet _cmdlet;
+        private readonly AsyncPSCmdlet _cmdlet;
         private readonly CancellationToken _stop;
 
-        internal AsyncPipeline(BlockingCollection<Action> queue, Cmdlet cmdlet, CancellationToken stop)
+        internal AsyncPipeline(BlockingCollection<Action> queue, AsyncPSCmdlet cmdlet, CancellationToken stop)
         {
             _queue = queue;
             _cmdlet = cmdlet;
             _stop = stop;
         }
+
+        /// <summary>The cmdlet this pipeline writes for (to reach per-invocation helpers; call nothing of it from a worker).</summary>
+        internal Cmdlet Cmdlet => _cmdlet;
 
         public void WriteObject(object? value) => Post(() => _cmdlet.WriteObject(value));
 

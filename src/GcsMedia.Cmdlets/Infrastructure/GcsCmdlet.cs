@@ -10,10 +10,9 @@ using GcsMedia.Transfers;
 namespace GcsMedia.Cmdlets
 {
     /// <summary>
-    /// Connection parameters shared by every cmdlet. The endpoint is -Endpoint, else STORAGE_EMULATOR_HOST (both
-    /// unauthenticated unless a token or key file is given), else https://storage.googleapis.com with
-    /// credentials from -AccessToken, -KeyFile or Application Default Credentials. Everything is validated on the
-    /// pipeline thread before any request.
+    /// Connection parameters shared by every cmdlet: the endpoint (-Endpoint, else STORAGE_EMULATOR_HOST, else
+    /// https://storage.googleapis.com), the credentials (<see cref="CredentialRule"/>) and the retry limit
+    /// (-RetryTimeout). Everything is validated on the pipeline thread before any request.
     /// </summary>
     public abstract class GcsCmdlet : AsyncPSCmdlet
     {
@@ -36,6 +35,15 @@ namespace GcsMedia.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? KeyFile { get; set; }
 
+        /// <summary>Send no credentials (public objects); conflicts with -AccessToken and -KeyFile.</summary>
+        [Parameter]
+        public SwitchParameter Anonymous { get; set; }
+
+        /// <summary>How long the command keeps retrying transient failures, in all: seconds or a TimeSpan.</summary>
+        [Parameter]
+        [SecondsTransformation]
+        public TimeSpan? RetryTimeout { get; set; }
+
         /// <summary>Extra request headers sent with every request (for example x-retry-test-id).</summary>
         [Parameter]
         public IDictionary? Headers { get; set; }
@@ -48,9 +56,17 @@ namespace GcsMedia.Cmdlets
         /// <summary>The connection, built in BeginProcessing.</summary>
         internal GcsConnection Connection => _connection ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
+        /// <summary>Reports this invocation's retries (warning once, progress while waiting).</summary>
+        internal RetryReporter? RetryReporter { get; private set; }
+
+        /// <summary>A retry strategy with the limit of the cmdlet behind <paramref name="pipeline"/> (for code that has no connection at hand).</summary>
+        internal static RetryStrategy RetryStrategyFor(AsyncPipeline pipeline)
+            => (pipeline.Cmdlet as GcsCmdlet)?._connection?.CreateRetryStrategy() ?? new RetryStrategy();
+
         protected override void BeginProcessing()
         {
             _connection = BuildConnection();
+            RetryReporter = new RetryReporter(_connection.RetryTimeout);
         }
 
         private GcsConnection BuildConnection()
@@ -94,52 +110,81 @@ namespace GcsMedia.Cmdlets
                 }
             }
 
-            var options = new TransportOptions { KeyFile = keyFile };
-            if (AccessToken != null)
+            if (Anonymous && (AccessToken != null || KeyFile != null))
             {
-                options.AccessToken = SecretText.ToPlainText(AccessToken);
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    "-Anonymous sends no credentials, so it cannot be combined with -AccessToken or -KeyFile. Use one or the other.", "Anonymous", null));
             }
 
-            // An endpoint given by -Endpoint or STORAGE_EMULATOR_HOST is an emulator (no Authorization header) unless
-            // credentials were given for an https:// endpoint: credentials never travel over plain http.
-            bool explicitCredentials = AccessToken != null || keyFile != null;
-            if (Endpoint != null)
+            TimeSpan retryTimeout = RetryTimeout ?? TimeSpan.FromSeconds(new RetryStrategy().MaxCumulativeRetry ?? RetryStrategy.DefaultMaxCumulativeRetry);
+            if (retryTimeout < TimeSpan.Zero)
             {
-                options.Endpoint = Endpoint;
-                options.Emulator = !explicitCredentials || Endpoint.Scheme == Uri.UriSchemeHttp;
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    $"-RetryTimeout {RetryTimeout} is negative. Give the seconds the command may spend retrying (0: no retries).", "RetryTimeout", RetryTimeout));
             }
-            else
+
+            Uri? endpoint = Endpoint;
+            bool endpointFromEnvironment = false;
+            if (endpoint == null)
             {
-                Uri? fromEnvironment = null;
                 try
                 {
-                    fromEnvironment = TransportOptions.EmulatorEndpointFromEnvironment();
+                    endpoint = TransportOptions.EmulatorEndpointFromEnvironment();
+                    endpointFromEnvironment = endpoint != null;
                 }
                 catch (ArgumentException ex)
                 {
                     ThrowTerminatingError(GcsErrors.InvalidArgument(
                         ex.Message + " Set it to the emulator's address, e.g. http://127.0.0.1:9000, or remove it.", EmulatorVariable, null));
                 }
+            }
 
-                if (fromEnvironment != null)
-                {
-                    options.Endpoint = fromEnvironment;
-                    options.Emulator = !explicitCredentials || fromEnvironment.Scheme == Uri.UriSchemeHttp;
-                }
+            var options = new TransportOptions { KeyFile = keyFile, Endpoint = endpoint };
+            if (AccessToken != null)
+            {
+                options.AccessToken = SecretText.ToPlainText(AccessToken);
+            }
+
+            string credentialSource = string.Empty;
+            try
+            {
+                credentialSource = CredentialRule.Apply(options, endpointFromEnvironment, Anonymous);
+            }
+            catch (InsecureCredentialsException ex)
+            {
+                ThrowTerminatingError(GcsErrors.Create(ex, "InsecureCredentials", ErrorCategory.SecurityError, endpoint?.GetLeftPart(UriPartial.Authority), ex.Message));
             }
 
             GcsConnection? connection = null;
             try
             {
-                connection = new GcsConnection(options, headers);
+                connection = new GcsConnection(options, headers, credentialSource, retryTimeout, logRequests: DebugRequested);
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, "Endpoint", options.Endpoint));
             }
 
-            WriteVerbose($"Endpoint {connection!.Urls.Root}, authentication: {connection.AuthKind}" + (EncryptionKey != null ? ", customer-supplied encryption key" : string.Empty) + ".");
+            WriteVerbose($"Endpoint {connection!.Urls.Root}, credentials: {connection.CredentialSource}" + (EncryptionKey != null ? ", customer-supplied encryption key" : string.Empty) +
+                         $", retries for up to {retryTimeout.TotalSeconds:0.#} s.");
             return connection;
+        }
+
+        protected override void OnPipelineStarting(AsyncPipeline pipeline)
+        {
+            if (_connection?.RequestLog != null)
+            {
+                _connection.RequestLog.Sink = pipeline.WriteDebug;
+            }
+        }
+
+        protected override void OnPipelineEnding(AsyncPipeline pipeline)
+        {
+            RetryReporter?.CompleteAll(pipeline);
+            if (_connection?.RequestLog != null)
+            {
+                _connection.RequestLog.Sink = null;
+            }
         }
 
         /// <summary>
@@ -155,7 +200,7 @@ namespace GcsMedia.Cmdlets
             });
 
         /// <summary>The retry strategy of every request sequence the command makes (the one place to change retry settings).</summary>
-        internal RetryStrategy CreateRetryStrategy() => new RetryStrategy();
+        internal RetryStrategy CreateRetryStrategy() => Connection.CreateRetryStrategy();
 
         /// <summary>
         /// Resolves a -Path (wildcards allowed) to file system paths on the pipeline thread; a path that matches

@@ -22,7 +22,7 @@ namespace GcsMedia.Cmdlets
         /// Maps an exception from the protocol or the file system. <paramref name="preconditionMeansExists"/>: the
         /// request carried ifGenerationMatch=0, so a 412 means the object already exists.
         /// </summary>
-        public static ErrorRecord FromException(Exception exception, object? target, bool preconditionMeansExists = false)
+        public static ErrorRecord FromException(Exception exception, object? target, bool preconditionMeansExists = false, GcsOperation operation = GcsOperation.Other)
         {
             if (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
             {
@@ -55,6 +55,13 @@ namespace GcsMedia.Cmdlets
                         ErrorCategory.InvalidResult,
                         target,
                         $"{Redact(corruption.Message)} The data was not kept; run the command again. If it keeps failing, compare the object's crc32c with Get-FileHash-style tools or use -Checksum Md5.");
+                case CredentialsNotFoundException missing:
+                    return Create(exception, "NoCredentials", ErrorCategory.AuthenticationError, target,
+                        $"{Redact(missing.Message)} Give credentials in one of these ways: -KeyFile <service-account key .json>; -AccessToken (e.g. from `gcloud auth print-access-token`); " +
+                        "set GOOGLE_APPLICATION_CREDENTIALS to a key file; or run `gcloud auth application-default login`. " +
+                        "For public objects use -Anonymous; for an emulator set STORAGE_EMULATOR_HOST (e.g. http://127.0.0.1:9000) or give -Endpoint http://127.0.0.1:<port>.");
+                case InvalidResponseException invalid when invalid.StatusCode == 404:
+                    return NotFound(exception, invalid, target, operation);
                 case InvalidResponseException invalid when invalid.StatusCode.HasValue:
                     return FromStatus(exception, invalid.StatusCode.Value, target, preconditionMeansExists, Redact(invalid.Message));
                 case InvalidResponseException invalid:
@@ -98,8 +105,8 @@ namespace GcsMedia.Cmdlets
                     return Create(exception, "AccessDenied", ErrorCategory.PermissionDenied, target,
                         $"Access to {what} was denied ({status}). {detail} Check the credentials (-AccessToken, -KeyFile or Application Default Credentials via GOOGLE_APPLICATION_CREDENTIALS) and the IAM roles on the bucket.");
                 case 404:
-                    return Create(exception, "NotFound", ErrorCategory.ObjectNotFound, target,
-                        $"{what} was not found (404). {detail} Check the bucket and object names (and -Generation); a resumable session may also have expired, in which case start the upload again.");
+                    return Create(exception, "ObjectNotFound", ErrorCategory.ObjectNotFound, target,
+                        $"{what} was not found (404). {detail}");
                 case 412 when preconditionMeansExists:
                     return Create(exception, "PreconditionFailed", ErrorCategory.ResourceExists, target,
                         $"{what} already exists (412 precondition failed). Use -Force to overwrite it.");
@@ -138,6 +145,41 @@ namespace GcsMedia.Cmdlets
         /// <summary>A bad option refused by the transfer layer, found before any request was sent.</summary>
         public static ErrorRecord InvalidArgument(ArgumentException exception, object? target)
             => InvalidArgument(AsParameterText(exception), exception.ParamName ?? "Argument", target);
+
+        /// <summary>
+        /// A 404, told apart by what GCS says is missing: the bucket (JSON "The specified bucket does not exist", XML
+        /// NoSuchBucket), the object (JSON "No such object", XML NoSuchKey), an MPU upload (NoSuchUpload) or, for a
+        /// resumable upload, the session. The server's text is not repeated: it names the URI again and may carry ids.
+        /// </summary>
+        private static ErrorRecord NotFound(Exception exception, InvalidResponseException invalid, object? target, GcsOperation operation)
+        {
+            string what = target?.ToString() ?? "the object";
+            string? code = GcsErrorBody.TryGetXmlCode(invalid.BodyExcerpt);
+            string message = GcsErrorBody.TryGetMessage(invalid.BodyExcerpt) ?? string.Empty;
+            if (code == "NoSuchBucket" || message.StartsWith("The specified bucket does not exist", StringComparison.Ordinal))
+            {
+                return Create(exception, "BucketNotFound", ErrorCategory.ObjectNotFound, target,
+                    $"The bucket of {what} does not exist (404). Check the bucket name (`gcloud storage buckets list`), or create the bucket first.");
+            }
+
+            if (code == "NoSuchUpload")
+            {
+                return Create(exception, "UploadNotFound", ErrorCategory.ObjectNotFound, target,
+                    $"The multipart upload of {what} no longer exists (404): it was completed or aborted. List the unfinished ones with Get-GcsMpu, or start a new one with New-GcsMpu.");
+            }
+
+            bool objectMissing = code == "NoSuchKey" || message.StartsWith("No such object", StringComparison.Ordinal);
+            if (operation == GcsOperation.ResumableUpload && !objectMissing)
+            {
+                return Create(exception, "SessionNotFound", ErrorCategory.ObjectNotFound, target,
+                    $"The resumable upload session for {what} has expired or was cancelled (404). Run Send-GcsMedia -Resumable again to start a new upload.");
+            }
+
+            string advice = operation == GcsOperation.Download
+                ? "Check the object name (and -Generation, if given)."
+                : "Check the object name.";
+            return Create(exception, "ObjectNotFound", ErrorCategory.ObjectNotFound, target, $"{what} does not exist (404). {advice}");
+        }
 
         /// <summary>A bad parameter, found before any request was sent.</summary>
         public static ErrorRecord InvalidArgument(string message, string parameterName, object? target)

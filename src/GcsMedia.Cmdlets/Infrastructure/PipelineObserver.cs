@@ -22,8 +22,7 @@ namespace GcsMedia.Cmdlets
 
         /// <summary>Reports a retry of any request a cmdlet makes (through the layer or directly through the protocol).</summary>
         public static void Retrying(AsyncPipeline pipeline, RetryEvent retry, string? what = null)
-            => BestEffort(() => pipeline.WriteVerbose(
-                $"Retry {retry.RetryNumber}{(what == null ? string.Empty : " of " + what)} in {retry.Wait.TotalSeconds:0.0} s after: {GcsErrors.Redact(retry.Error.Message)}"));
+            => RetryReporter.For(pipeline).Report(pipeline, retry, what);
 
         public void Retrying(RetryEvent retry, string? what) => Retrying(_pipeline, retry, what);
 

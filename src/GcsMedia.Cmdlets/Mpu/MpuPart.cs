@@ -1,3 +1,5 @@
+using System;
+
 namespace GcsMedia
 {
     /// <summary>
@@ -27,7 +29,13 @@ namespace GcsMedia
 
         public string? Endpoint { get; set; }
 
-        public override string ToString() => $"gs://{Bucket}/{ObjectName} part {PartNumber}";
+        /// <summary>When the server stored the part (UTC); set by Get-GcsMpuPart, which reads the server's list.</summary>
+        public DateTime? LastModified { get; set; }
+
+        /// <summary>gs://bucket/object of the upload the part belongs to.</summary>
+        public string Uri => $"gs://{Bucket}/{ObjectName}";
+
+        public override string ToString() => $"{Uri} part {PartNumber}";
 
         internal static MpuPart From(GcsMedia.Transfers.UploadedPart part, GcsMedia.Protocol.GcsObjectRef target, string uploadId, string endpoint) => new MpuPart
         {

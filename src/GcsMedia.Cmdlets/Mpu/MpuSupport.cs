@@ -12,14 +12,18 @@ namespace GcsMedia.Cmdlets
     /// <summary>A part reference read from any object with PartNumber and ETag (MpuPart, deserialized, JSON, hashtable).</summary>
     internal sealed class MpuPartRef
     {
-        public MpuPartRef(int partNumber, string etag, string? bucket, string? objectName, string? uploadId)
+        public MpuPartRef(int partNumber, string etag, string? bucket, string? objectName, string? uploadId, long? size = null)
         {
             PartNumber = partNumber;
             ETag = etag;
             Bucket = bucket;
             ObjectName = objectName;
             UploadId = uploadId;
+            Size = size;
         }
+
+        /// <summary>Bytes in the part, when the part object says.</summary>
+        public long? Size { get; }
 
         public int PartNumber { get; }
 
@@ -106,7 +110,7 @@ namespace GcsMedia.Cmdlets
 
             if (value is MpuPart part)
             {
-                return new MpuPartRef(part.PartNumber, part.ETag, part.Bucket, part.ObjectName, part.UploadId);
+                return new MpuPartRef(part.PartNumber, part.ETag, part.Bucket, part.ObjectName, part.UploadId, part.Size);
             }
 
             Func<string, object?> get;
@@ -154,12 +158,24 @@ namespace GcsMedia.Cmdlets
                     "Part");
             }
 
+            object? size = get("Size");
+            long? sizeValue = null;
+            try
+            {
+                sizeValue = size == null ? (long?)null : Convert.ToInt64(size, CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException)
+            {
+                // The size only fills in the output when the object's metadata cannot be read; a part without one is fine.
+            }
+
             return new MpuPartRef(
                 partNumber,
                 etag!,
                 Convert.ToString(get("Bucket"), CultureInfo.InvariantCulture),
                 Convert.ToString(get("ObjectName"), CultureInfo.InvariantCulture),
-                Convert.ToString(get("UploadId"), CultureInfo.InvariantCulture));
+                Convert.ToString(get("UploadId"), CultureInfo.InvariantCulture),
+                sizeValue);
         }
 
         /// <summary>"2, 5-7" for the numbers missing from 1..max.</summary>

@@ -17,7 +17,13 @@ namespace GcsMedia
         /// <summary>The upload id GCS returned on initiate.</summary>
         public string UploadId { get; set; } = string.Empty;
 
-        /// <summary>The content type given on initiate (null when the upload came from a listing).</summary>
+        /// <summary>gs://bucket/object.</summary>
+        public string Uri => $"gs://{Bucket}/{ObjectName}";
+
+        /// <summary>
+        /// The content type given on initiate. Null for uploads from Get-GcsMpu: the XML API's ListMultipartUploads
+        /// does not report it.
+        /// </summary>
         public string? ContentType { get; set; }
 
         /// <summary>The storage endpoint the upload lives on, e.g. https://storage.googleapis.com.</summary>
@@ -26,6 +32,6 @@ namespace GcsMedia
         /// <summary>When the upload was initiated (UTC).</summary>
         public DateTime? Initiated { get; set; }
 
-        public override string ToString() => $"gs://{Bucket}/{ObjectName}";
+        public override string ToString() => Uri;
     }
 }

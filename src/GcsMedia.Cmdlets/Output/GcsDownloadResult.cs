@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace GcsMedia.Cmdlets
 {
@@ -18,6 +19,14 @@ namespace GcsMedia.Cmdlets
 
         /// <summary>The requested last byte, inclusive (null for "to the end").</summary>
         public long? End { get; set; }
+
+        /// <summary>
+        /// The requested bytes in words: "whole", "100-199" (inclusive), "100-" (to the end) or "last 100".
+        /// </summary>
+        public string Range =>
+            Start == null && End == null ? "whole"
+            : Start < 0 ? string.Format(CultureInfo.InvariantCulture, "last {0}", -Start)
+            : string.Format(CultureInfo.InvariantCulture, "{0}-{1}", Start ?? 0, End);
 
         /// <summary>The Content-Range the server answered with, when it sent one.</summary>
         public string? ContentRange { get; set; }

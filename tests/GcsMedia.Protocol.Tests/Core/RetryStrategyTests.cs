@@ -30,6 +30,22 @@ public class RetryStrategyTests
         => Assert.Equal(expected, RetryStrategy.ParseCumulativeLimit(value));
 
     [Fact]
+    public async Task CurrentAttempt_NumbersEachTry_AndIsZeroOutside()
+    {
+        var strategy = new RetryStrategy(maxRetries: 5) { Delay = (_, _) => Task.CompletedTask };
+        var seen = new List<int>();
+        await strategy.ExecuteAsync(
+            _ =>
+            {
+                seen.Add(RetryStrategy.CurrentAttempt);
+                return seen.Count < 3 ? Task.FromException(Status(503)) : Task.CompletedTask;
+            },
+            CancellationToken.None);
+        Assert.Equal(new[] { 1, 2, 3 }, seen);
+        Assert.Equal(0, RetryStrategy.CurrentAttempt);
+    }
+
+    [Fact]
     public void Constructor_BothLimits_Throws()
         => Assert.Throws<ArgumentException>(() => new RetryStrategy(maxCumulativeRetry: 1.0, maxRetries: 2));
 

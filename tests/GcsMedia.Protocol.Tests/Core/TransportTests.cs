@@ -50,6 +50,61 @@ public class TransportTests
         Assert.DoesNotContain(Token, ex.Message);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:9000")]
+    [InlineData("http://127.8.9.10:9000")]
+    [InlineData("http://localhost:9000")]
+    [InlineData("http://[::1]:9000")]
+    public async Task HttpLoopbackEndpoint_WithAToken_SendsIt(string endpoint)
+    {
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.OK, "ok");
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = new Uri(endpoint), AccessToken = Token }, fake);
+        using var response = await transport.Client.GetAsync(endpoint + "/storage/v1/b/b/o/o");
+        Assert.Equal("Bearer " + Token, fake.Requests[0].Header("Authorization"));
+        Assert.Equal("access-token", transport.AuthKind);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.5:9000")]
+    [InlineData("http://localhost.example.com")]
+    [InlineData("http://128.0.0.1")]
+    public void HttpEndpointOffThisMachine_WithAToken_IsRefused(string endpoint)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => GcsTransport.Create(new TransportOptions { Endpoint = new Uri(endpoint), AccessToken = Token }, new FakeHttpHandler()));
+        Assert.Contains("http://", ex.Message);
+        Assert.DoesNotContain(Token, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("https://storage.googleapis.com")]
+    [InlineData("http://10.0.0.5:9000")]
+    public async Task Anonymous_SendsNoAuthHeader_ToAnyEndpoint(string endpoint)
+    {
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.OK, "ok");
+        GcsTransport transport = GcsTransport.Create(new TransportOptions { Endpoint = new Uri(endpoint), Anonymous = true }, fake);
+        using var response = await transport.Client.GetAsync(endpoint + "/storage/v1/b/b/o/o");
+        Assert.Null(fake.Requests[0].Header("Authorization"));
+        Assert.Equal("none", transport.AuthKind);
+    }
+
+    [Fact]
+    public async Task AuthHandler_RetriesATokenSourceThatFailedBefore()
+    {
+        int calls = 0;
+        var fake = new FakeHttpHandler().Respond(HttpStatusCode.OK, "ok").Respond(HttpStatusCode.OK, "ok");
+        using var handler = new AuthHandler(
+            new Uri("https://storage.googleapis.com"),
+            () => ++calls == 1
+                ? Task.FromException<Func<CancellationToken, Task<string>>>(new CredentialsNotFoundException("none yet"))
+                : Task.FromResult<Func<CancellationToken, Task<string>>>(_ => Task.FromResult(Token)),
+            fake);
+        using var client = new HttpClient(handler);
+        await Assert.ThrowsAsync<CredentialsNotFoundException>(() => client.GetAsync("https://storage.googleapis.com/x"));
+        using var response = await client.GetAsync("https://storage.googleapis.com/x");
+        Assert.Equal("Bearer " + Token, fake.Requests[0].Header("Authorization"));
+        Assert.Equal(2, calls);
+    }
+
     [Fact]
     public void Token_AbsentFromToStringOfOptionsTransportAndHandler()
     {

@@ -276,6 +276,35 @@ public sealed class UploadIntegrationTests(EmulatorFixture fixture)
     }
 
     [Fact]
+    public async Task XmlMpu_ListPartsPagedByTheEmulator_ReturnsEveryPart_AndCompletesFromTheListing()
+    {
+        string bucket = await fixture.CreateBucketAsync("mpulist");
+        byte[] data = RandomBytes(2 * 5 * MiB + 333, 23);
+        var container = new XmlMpuContainer(fixture.Http, fixture.Urls, new GcsObjectRef(bucket, "listed.bin"), retryStrategy: NoSleep());
+        await container.InitiateAsync();
+        IReadOnlyList<XmlMpuPlannedPart> plan = XmlMpuPlan.Split(data.Length, 5 * MiB);
+        using var stream = new MemoryStream(data);
+        foreach (XmlMpuPlannedPart p in plan.Reverse())
+        {
+            await container.CreatePart(stream, p.Offset, p.End, p.Number).UploadAsync();
+        }
+
+        XmlMpuContainer completer = XmlMpuContainer.FromJson(container.ToJson(), fixture.Http);
+        IReadOnlyList<XmlMpuPartInfo> listed = await completer.ListPartsAsync(1);
+        Assert.Equal(new[] { 1, 2, 3 }, listed.Select(p => p.PartNumber));
+        Assert.Equal(plan.Select(p => (long?)p.Length), listed.Select(p => p.Size));
+        foreach (XmlMpuPartInfo part in listed)
+        {
+            completer.RegisterPart(part.PartNumber, part.ETag);
+        }
+
+        await completer.FinalizeAsync();
+        Assert.Equal(Crc32cHasher.ToBase64(Crc32cHasher.Compute(data)), completer.Crc32c);
+        Assert.True(completer.Generation > 0);
+        await AssertStoredAsync(bucket, "listed.bin", data, expectMd5: false);
+    }
+
+    [Fact]
     public async Task XmlMpu_Cancel_ThenFinalizeIs404()
     {
         string bucket = await fixture.CreateBucketAsync("mpucancel");

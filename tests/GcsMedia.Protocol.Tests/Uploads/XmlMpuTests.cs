@@ -155,6 +155,54 @@ public sealed class XmlMpuTests : IDisposable
     }
 
     [Fact]
+    public async Task ListParts_WithPageSize_SendsMaxPartsOnEveryPage()
+    {
+        var handler = new FakeHttpHandler()
+            .Respond(HttpStatusCode.OK, "<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>4</NextPartNumberMarker><Part><PartNumber>4</PartNumber><ETag>\"a\"</ETag></Part></ListPartsResult>")
+            .Respond(HttpStatusCode.OK, "<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>9</PartNumber><ETag>\"b\"</ETag></Part></ListPartsResult>");
+        IReadOnlyList<XmlMpuPartInfo> parts = await Container(handler, UploadId).ListPartsAsync(1);
+        Assert.Equal(new[] { 4, 9 }, parts.Select(p => p.PartNumber));
+        Assert.Equal(ObjectUrl + "?uploadId=" + EncodedId + "&max-parts=1", handler.Requests[0].Uri.AbsoluteUri);
+        Assert.Equal(ObjectUrl + "?uploadId=" + EncodedId + "&max-parts=1&part-number-marker=4", handler.Requests[1].Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task ListParts_ReportsEachRetryThroughRetrying()
+    {
+        var handler = new FakeHttpHandler()
+            .Respond(HttpStatusCode.ServiceUnavailable, "busy")
+            .Respond(HttpStatusCode.OK, "<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber><ETag>\"a\"</ETag></Part></ListPartsResult>");
+        var events = new List<RetryEvent>();
+        XmlMpuContainer container = Container(handler, UploadId);
+        container.Retrying = events.Add;
+        Assert.Single(await container.ListPartsAsync());
+        Assert.Single(events);
+    }
+
+    [Theory]
+    [InlineData("<NextPartNumberMarker>1</NextPartNumberMarker>")]
+    [InlineData("")]
+    public async Task ListParts_TruncatedPageThatDoesNotAdvance_IsAnErrorNotAShortList(string markerElement)
+    {
+        var handler = new FakeHttpHandler()
+            .Respond(HttpStatusCode.OK, "<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>1</NextPartNumberMarker><Part><PartNumber>1</PartNumber><ETag>\"a\"</ETag></Part></ListPartsResult>")
+            .Respond(HttpStatusCode.OK, $"<ListPartsResult><IsTruncated>true</IsTruncated>{markerElement}<Part><PartNumber>1</PartNumber><ETag>\"a\"</ETag></Part></ListPartsResult>");
+        var ex = await Assert.ThrowsAsync<InvalidResponseException>(() => Container(handler, UploadId).ListPartsAsync());
+        Assert.Contains("NextPartNumberMarker", ex.Message);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task ListParts_PageSizeOutOfRange_IsRefusedBeforeAnyRequest(int pageSize)
+    {
+        var handler = new FakeHttpHandler();
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Container(handler, UploadId).ListPartsAsync(pageSize));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
     public async Task ListUploads_ParsesKeysAndIds()
     {
         var handler = new FakeHttpHandler().Respond(HttpStatusCode.OK,

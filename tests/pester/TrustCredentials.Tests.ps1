@@ -1,0 +1,133 @@
+# The credentials rule (README "Authentication", about_GcsMedia), row by row. A loopback recorder shows whether an
+# Authorization header arrives; rows that must fail before any request use endpoints where nothing listens.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'RequestRecorder.ps1')
+    $token = 'ya29.TEST-only-token-0123456789'
+    $keyFile = Join-Path $TestDrive 'key.json'
+    '{"type":"service_account"}' | Set-Content $keyFile
+    $savedEmulator = $env:STORAGE_EMULATOR_HOST
+    $savedAdc = $env:GOOGLE_APPLICATION_CREDENTIALS
+
+    function Invoke-Recorded([scriptblock] $Script) {
+        $recorder = [GcsMediaTests.RequestRecorder]::new()
+        try {
+            try { & $Script $recorder.Endpoint 2>&1 | Out-Null } catch { }
+            , @($recorder.Requests.ToArray())
+        }
+        finally { $recorder.Dispose() }
+    }
+
+    function Get-Terminating([scriptblock] $Script) {
+        try { & $Script | Out-Null } catch { return $_ }
+        throw 'Expected a terminating error, got none.'
+    }
+}
+
+Describe 'Credentials rule' {
+    AfterEach {
+        $env:STORAGE_EMULATOR_HOST = $savedEmulator
+        if ($savedAdc) { $env:GOOGLE_APPLICATION_CREDENTIALS = $savedAdc } else { Remove-Item Env:GOOGLE_APPLICATION_CREDENTIALS -ErrorAction SilentlyContinue }
+    }
+
+    It 'STORAGE_EMULATOR_HOST without credentials: an emulator, no Authorization header' {
+        $requests = Invoke-Recorded { param($endpoint) $env:STORAGE_EMULATOR_HOST = $endpoint; Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'a.bin') -RetryTimeout 0 }
+        $requests.Count | Should -BeGreaterThan 0
+        $requests[0].Authorization | Should -BeNullOrEmpty
+    }
+
+    It '-Endpoint http:// without credentials: an emulator, no Authorization header' {
+        $requests = Invoke-Recorded { param($endpoint) Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'b.bin') -Endpoint $endpoint -RetryTimeout 0 }
+        $requests.Count | Should -BeGreaterThan 0
+        $requests[0].Authorization | Should -BeNullOrEmpty
+    }
+
+    It '-AccessToken with an http:// loopback -Endpoint: the token is sent (the traffic never leaves the machine)' {
+        $requests = Invoke-Recorded { param($endpoint) Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'c.bin') -Endpoint $endpoint -AccessToken $token -RetryTimeout 0 }
+        $requests.Count | Should -BeGreaterThan 0
+        $requests[0].Authorization | Should -Be "Bearer $token"
+    }
+
+    It '-AccessToken with a loopback STORAGE_EMULATOR_HOST: the token is sent' {
+        $requests = Invoke-Recorded { param($endpoint) $env:STORAGE_EMULATOR_HOST = $endpoint; Send-GcsMedia -Value x -Uri gs://b/o -AccessToken $token -RetryTimeout 0 }
+        $requests.Count | Should -BeGreaterThan 0
+        $requests[0].Authorization | Should -Be "Bearer $token"
+    }
+
+    It '-Anonymous: no Authorization header, even where ADC would apply' {
+        $requests = Invoke-Recorded { param($endpoint) Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'd.bin') -Endpoint $endpoint -Anonymous -RetryTimeout 0 }
+        $requests.Count | Should -BeGreaterThan 0
+        $requests[0].Authorization | Should -BeNullOrEmpty
+    }
+
+    It 'credentials with an http:// endpoint off this machine (<Case>): a terminating error before any request' -ForEach @(
+        @{ Case = '-AccessToken, -Endpoint'; Script = { Send-GcsMedia -Value x -Uri gs://b/o -Endpoint http://192.0.2.1:80 -AccessToken $token } }
+        @{ Case = '-KeyFile, -Endpoint'; Script = { Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'e.bin') -Endpoint http://storage.example.invalid -KeyFile $keyFile } }
+        @{ Case = '-AccessToken, STORAGE_EMULATOR_HOST'; Script = { $env:STORAGE_EMULATOR_HOST = 'http://192.0.2.1:80'; New-GcsMpu -Uri gs://b/o -AccessToken $token } }
+    ) {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $e = Get-Terminating $Script
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $e.FullyQualifiedErrorId | Should -BeLike 'GcsMedia.InsecureCredentials,*'
+        $e.CategoryInfo.Category | Should -Be 'SecurityError'
+        "$e" | Should -Match 'http://'
+        "$e" | Should -Match 'https://'
+        "$e" | Should -Not -Match ([regex]::Escape($token))
+    }
+
+    It '-Anonymous with -AccessToken or -KeyFile is refused (<Case>)' -ForEach @(
+        @{ Case = 'token'; Script = { Send-GcsMedia -Value x -Uri gs://b/o -Anonymous -AccessToken $token -Endpoint http://127.0.0.1:9 } }
+        @{ Case = 'key file'; Script = { Get-GcsMpu -Bucket b -Anonymous -KeyFile $keyFile -Endpoint http://127.0.0.1:9 } }
+    ) {
+        $e = Get-Terminating $Script
+        $e.FullyQualifiedErrorId | Should -BeLike 'GcsMedia.InvalidArgument,*'
+        "$e" | Should -Match '-Anonymous'
+    }
+
+    It '-Endpoint https:// without credentials uses Application Default Credentials, not anonymous access' {
+        $env:GOOGLE_APPLICATION_CREDENTIALS = Join-Path $TestDrive 'missing-key.json'
+        $e = Get-Terminating { Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'f.bin') -Endpoint https://127.0.0.1:9 -RetryTimeout 0 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NoCredentials,*'
+        "$e" | Should -Match 'missing-key\.json'
+    }
+
+    It '-Anonymous with -Endpoint https:// sends no credentials (so the missing ADC does not matter)' {
+        $env:GOOGLE_APPLICATION_CREDENTIALS = Join-Path $TestDrive 'missing-key.json'
+        $e = Get-Terminating { Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'g.bin') -Endpoint https://127.0.0.1:9 -Anonymous -RetryTimeout 0 -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ConnectionFailed,*'
+    }
+
+    It '-Verbose names the credential source, never the secret (<Case>)' -ForEach @(
+        @{ Case = 'token'; Expected = 'credentials: -AccessToken'; Script = { Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'h.bin') -Endpoint http://127.0.0.1:9 -AccessToken $token -RetryTimeout 0 -Verbose } }
+        @{ Case = 'anonymous'; Expected = 'credentials: none \(-Anonymous\)'; Script = { Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'h.bin') -Endpoint http://127.0.0.1:9 -Anonymous -RetryTimeout 0 -Verbose } }
+        @{ Case = 'emulator'; Expected = 'credentials: none \(STORAGE_EMULATOR_HOST'; Script = { $env:STORAGE_EMULATOR_HOST = 'http://127.0.0.1:9'; Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'h.bin') -RetryTimeout 0 -Verbose } }
+        @{ Case = 'ADC file'; Expected = 'credentials: Application Default Credentials from GOOGLE_APPLICATION_CREDENTIALS'; Script = { $env:GOOGLE_APPLICATION_CREDENTIALS = $keyFile; Receive-GcsMedia gs://b/o -OutFile (Join-Path $TestDrive 'h.bin') -Endpoint https://127.0.0.1:9 -RetryTimeout 0 -Verbose } }
+    ) {
+        $verbose = & { try { & $Script } catch { } } 4>&1 2>$null | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        ($verbose -join "`n") | Should -Match $Expected
+        ($verbose -join "`n") | Should -Not -Match ([regex]::Escape($token))
+    }
+
+    It 'no credentials anywhere: GcsMedia.NoCredentials, AuthenticationError, within 10 s, naming every way to fix it' {
+        $emptyHome = Join-Path $TestDrive 'empty-home'
+        New-Item -ItemType Directory $emptyHome -Force | Out-Null
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Remove-Item Env:STORAGE_EMULATOR_HOST, Env:GOOGLE_APPLICATION_CREDENTIALS -ErrorAction SilentlyContinue
+`$env:CLOUDSDK_CONFIG = '$emptyHome'
+`$env:HOME = '$emptyHome'
+Import-Module '$ModuleManifest'
+`$clock = [System.Diagnostics.Stopwatch]::StartNew()
+try { Send-GcsMedia -Value x -Uri gs://b/o -ErrorAction Stop }
+catch { [pscustomobject]@{ Id = `$_.FullyQualifiedErrorId; Category = "`$(`$_.CategoryInfo.Category)"; Message = "`$_"; Seconds = `$clock.Elapsed.TotalSeconds } | ConvertTo-Json -Compress }
+"@
+        $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+        $result = ($output | Select-Object -Last 1) | ConvertFrom-Json
+        $result.Id | Should -BeLike 'GcsMedia.NoCredentials,*'
+        $result.Category | Should -Be 'AuthenticationError'
+        $result.Seconds | Should -BeLessThan 10
+        foreach ($fix in '-KeyFile', '-AccessToken', 'GOOGLE_APPLICATION_CREDENTIALS', 'gcloud auth application-default login', '-Anonymous', 'STORAGE_EMULATOR_HOST') {
+            $result.Message | Should -Match ([regex]::Escape($fix))
+        }
+    }
+}
