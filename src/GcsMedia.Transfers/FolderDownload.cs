@@ -75,7 +75,8 @@ namespace GcsMedia.Transfers
                 files.GroupBy(f => f.Local, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).SelectMany(g => g.Select(f => f.Local))
                     .Concat(files.Where(f => folderPaths.Contains(f.Local)).Select(f => f.Local)),
                 StringComparer.Ordinal);
-            foreach (string path in folders.Where(f => !files.Any(x => string.Equals(x.Local, f, StringComparison.OrdinalIgnoreCase))))
+            var filePaths = new HashSet<string>(files.Select(f => f.Local), StringComparer.OrdinalIgnoreCase);
+            foreach (string path in folders.Where(f => !filePaths.Contains(f)))
             {
                 Directory.CreateDirectory(path);
             }
