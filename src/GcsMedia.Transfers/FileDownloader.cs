@@ -44,7 +44,7 @@ namespace GcsMedia.Transfers
             // not gzip-encoded and is larger than one slice. Everything else falls back to one stream.
             if (options.SliceConcurrency > 1 && whole && !options.ChunkSize.HasValue && offset == 0 && options.Checksum != ChecksumType.Md5)
             {
-                ObjectResource metadata = await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, options.Generation, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+                ObjectResource metadata = await manager.ReadMetadataAsync(target, options.Generation, observer, token).ConfigureAwait(false);
                 bool gzip = string.Equals(metadata.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
                 if (!gzip && metadata.Size.HasValue && metadata.Size.Value > options.SliceSize)
                 {
@@ -325,7 +325,7 @@ namespace GcsMedia.Transfers
             ObjectResource current;
             try
             {
-                current = await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, options.Generation, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+                current = await manager.ReadMetadataAsync(target, options.Generation, observer, token).ConfigureAwait(false);
             }
             catch (InvalidResponseException ex) when (ex.StatusCode == 404)
             {

@@ -68,7 +68,7 @@ namespace GcsMedia.Transfers
             ObjectResource resource;
             try
             {
-                resource = await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+                resource = await manager.ReadMetadataAsync(target, null, observer, token).ConfigureAwait(false);
             }
             catch (InvalidResponseException ex) when (ex.StatusCode == 403)
             {
@@ -100,7 +100,7 @@ namespace GcsMedia.Transfers
         {
             try
             {
-                await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+                await manager.ReadMetadataAsync(target, null, observer, token).ConfigureAwait(false);
             }
             catch (InvalidResponseException ex) when (ex.StatusCode == 404)
             {

@@ -188,7 +188,19 @@ namespace GcsMedia.Transfers
 
         /// <summary>An object's metadata (JSON API GET), retried like any read.</summary>
         public Task<ObjectResource> GetObjectAsync(GcsObjectRef target, long? generation, CancellationToken cancellationToken = default)
-            => ObjectMetadataReader.GetAsync(Client, Urls, target, generation, NewRetryStrategy(), cancellationToken);
+            => ReadMetadataAsync(target, generation, null, cancellationToken);
+
+        /// <summary>
+        /// An object's metadata through the protocol's <see cref="ObjectLookup"/>, retried with this manager's strategy
+        /// and its retries reported: the layer reads it before a sliced download, to validate a .partial resume, and
+        /// around an XML multipart upload (whose completion answers XML, not the object).
+        /// </summary>
+        internal Task<ObjectResource> ReadMetadataAsync(GcsObjectRef target, long? generation, ITransferObserver? observer, CancellationToken cancellationToken)
+            => new ObjectLookup(Client, Urls, target, generation)
+            {
+                RetryStrategy = NewRetryStrategy(),
+                Retrying = observer == null ? null : new Action<RetryEvent>(e => observer.Retrying(e, "metadata")),
+            }.GetAsync(cancellationToken);
 
         /// <summary>
         /// The files below <paramref name="folder"/> that pass <paramref name="options"/>' include/exclude wildcards, as

@@ -38,7 +38,8 @@ namespace GcsMedia.Cmdlets
                     return Create(exception, "FileExists", ErrorCategory.ResourceExists, target,
                         $"The file '{exists.Target}' already exists. Use -Force to overwrite it, or choose another path.");
                 case UploadSessionExpiredException expired:
-                    return Create(exception, "NotFound", ErrorCategory.ObjectNotFound, target, $"{Redact(expired.Message)} Upload the file again with Send-GcsMedia -Resumable.");
+                    return Create(exception, "SessionNotFound", ErrorCategory.ObjectNotFound, target,
+                        $"{Redact(expired.Message)} Run Send-GcsMedia -Resumable again to start a new upload.");
                 case DuplicateTargetException duplicate:
                     return Create(exception, "DuplicateTarget", ErrorCategory.InvalidArgument, target,
                         $"{Redact(duplicate.Message)} Neither was written over the other; give them different names or destinations.");
