@@ -30,6 +30,8 @@ namespace GcsMedia.Transfers
 
         public long SliceSize { get; set; } = SlicedDownload.DefaultSliceSize;
 
+        public DownloadOptions Clone() => (DownloadOptions)MemberwiseClone();
+
         internal bool Whole => Start == null && End == null;
     }
 }

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace GcsMedia.Transfers
 {
@@ -23,21 +26,7 @@ namespace GcsMedia.Transfers
             IReadOnlyList<XmlMpuPlannedPart> plan = Plan(file, options.PartSize);
             if (!options.Overwrite)
             {
-                bool exists;
-                try
-                {
-                    await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
-                    exists = true;
-                }
-                catch (InvalidResponseException ex) when (ex.StatusCode == 404)
-                {
-                    exists = false;
-                }
-
-                if (exists)
-                {
-                    throw new ObjectExistsException(target.ToString());
-                }
+                await RefuseExistingAsync(manager, target, observer, token).ConfigureAwait(false);
             }
 
             var container = new XmlMpuContainer(manager.Client, manager.Urls, target, contentType, retryStrategy: manager.NewRetryStrategy())
@@ -75,14 +64,82 @@ namespace GcsMedia.Transfers
                 throw;
             }
 
-            ObjectResource resource = await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
-            string? expected = options.Checksum == ChecksumType.None ? null : CombinedCrc32c(parts);
+            string? combined = CombinedCrc32c(parts);
+            ObjectResource resource;
+            try
+            {
+                resource = await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+            }
+            catch (InvalidResponseException ex) when (ex.StatusCode == 403)
+            {
+                // Committed, but these credentials may create objects without reading them: report what is known.
+                observer.Warning(new TransferWarning(
+                    TransferWarningKind.ObjectMetadataUnavailable,
+                    $"{target} was uploaded, but its metadata could not be read back (403: the credentials lack storage.objects.get), so the server's crc32c was not compared; " +
+                    $"each part's crc32c was checked by the server. Output has the name, size, combined crc32c and ETag only.",
+                    target.ToString()));
+                return SingleUpload.Finish(KnownObject(target, file.Length, combined, container.ETag, contentType), target, file.FullName, UploadTypes.XmlMpu, observer);
+            }
+
+            string? expected = options.Checksum == ChecksumType.None ? null : combined;
             if (expected != null && resource.Crc32c != null && !string.Equals(expected, resource.Crc32c, StringComparison.Ordinal))
             {
                 throw DataCorruptionException.ForUpload(ChecksumType.Crc32c, resource.Crc32c, expected, file.Length, target.ToString());
             }
 
             return SingleUpload.Finish(resource, target, file.FullName, UploadTypes.XmlMpu, observer);
+        }
+
+        /// <summary>
+        /// Without overwrite, an existing object stops the upload before it starts. The XML API takes no preconditions
+        /// (GCS documents that for multipart uploads), so this is a check, not a guarantee: an object created between
+        /// the check and the completion is replaced. Credentials that may create but not read objects (403) cannot
+        /// check; the upload goes on, and replaces an existing object only if the credentials may also delete objects.
+        /// </summary>
+        private static async Task RefuseExistingAsync(TransferManager manager, GcsObjectRef target, ITransferObserver observer, CancellationToken token)
+        {
+            try
+            {
+                await ObjectMetadataReader.GetAsync(manager.Client, manager.Urls, target, null, manager.NewRetryStrategy(), token).ConfigureAwait(false);
+            }
+            catch (InvalidResponseException ex) when (ex.StatusCode == 404)
+            {
+                return;
+            }
+            catch (InvalidResponseException ex) when (ex.StatusCode == 403)
+            {
+                observer.Warning(new TransferWarning(
+                    TransferWarningKind.General,
+                    $"Could not check whether {target} already exists (403: the credentials lack storage.objects.get). A multipart upload takes no precondition, " +
+                    "so it replaces an existing object if the credentials may delete objects (storage.objects.delete).",
+                    target.ToString()));
+                return;
+            }
+
+            throw new ObjectExistsException(target.ToString());
+        }
+
+        /// <summary>What is known of an uploaded object whose metadata cannot be read.</summary>
+        private static ObjectResource KnownObject(GcsObjectRef target, long size, string? crc32c, string? etag, string contentType)
+        {
+            var json = new JObject
+            {
+                ["bucket"] = target.Bucket,
+                ["name"] = target.Name,
+                ["size"] = size.ToString(CultureInfo.InvariantCulture),
+                ["contentType"] = contentType,
+            };
+            if (crc32c != null)
+            {
+                json["crc32c"] = crc32c;
+            }
+
+            if (etag != null)
+            {
+                json["etag"] = etag;
+            }
+
+            return ObjectResource.Parse(json.ToString(Formatting.None));
         }
 
         /// <summary>The file's parts; <see cref="ArgumentException"/> (ParamName PartSize) when the part size does not fit the file.</summary>

@@ -36,6 +36,9 @@ namespace GcsMedia.Transfers
 
         public long? TotalBytes { get; set; }
 
+        /// <summary>Put before the byte counts in the status (for example "3 of 40 files").</summary>
+        public string? Label { get; set; }
+
         /// <summary>Bytes already present when the transfer started (a resume); excluded from the rate.</summary>
         public void SetStartOffset(long bytes)
         {
@@ -96,7 +99,8 @@ namespace GcsMedia.Transfers
             {
                 ActivityId = ActivityId,
                 Activity = _activity,
-                Status = status,
+                Status = Label == null ? status : Label + ", " + status,
+                BytesDone = bytesDone,
                 ParentActivityId = _parentActivityId,
                 CurrentOperation = _target,
             };

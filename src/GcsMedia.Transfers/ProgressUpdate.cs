@@ -23,6 +23,9 @@ namespace GcsMedia.Transfers
         /// <summary>-1 when unknown.</summary>
         public int SecondsRemaining { get; set; } = -1;
 
+        /// <summary>Bytes moved so far, when the record is about bytes.</summary>
+        public long? BytesDone { get; set; }
+
         /// <summary>The activity is over; hosts remove its bar.</summary>
         public bool Completed { get; set; }
     }

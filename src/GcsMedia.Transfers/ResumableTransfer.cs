@@ -67,9 +67,10 @@ namespace GcsMedia.Transfers
                 }
                 catch (InvalidResponseException ex) when (ex.StatusCode == 404 || ex.StatusCode == 410)
                 {
-                    // The session expired or was cancelled: it can never complete. Forget it.
+                    // The session expired or was cancelled: it can never complete. Forget it. The server's answer is not
+                    // kept as the inner exception: it may quote the session id, a bearer capability.
                     store?.Remove(state);
-                    throw new UploadSessionExpiredException(state.ObjectUri, ex.StatusCode, ex);
+                    throw new UploadSessionExpiredException(state.ObjectUri, ex.StatusCode);
                 }
 
                 using (upload)

@@ -190,7 +190,52 @@ namespace GcsMedia.Transfers
         public Task<ObjectResource> GetObjectAsync(GcsObjectRef target, long? generation, CancellationToken cancellationToken = default)
             => ObjectMetadataReader.GetAsync(Client, Urls, target, generation, NewRetryStrategy(), cancellationToken);
 
-        internal string Activity(string verb, GcsObjectRef target) => $"{_progressLabel ?? verb} {target}";
+        /// <summary>
+        /// The files below <paramref name="folder"/> that pass <paramref name="options"/>' include/exclude wildcards, as
+        /// upload items named <paramref name="prefix"/> + relative path with '/' (see <see cref="FolderWalk"/> for links
+        /// and empty folders). Reads the disk only.
+        /// </summary>
+        public IReadOnlyList<FileUploadItem> PlanFolderUpload(string folder, string bucket, string prefix, FolderOptions options, ITransferObserver observer)
+            => FolderWalk.Plan(folder, bucket, prefix, new FolderFilter(options.Include, options.Exclude), observer);
+
+        /// <summary>
+        /// Uploads many files, <see cref="FolderOptions.MaxConcurrentFiles"/> at once under the one bandwidth limiter.
+        /// Two different files for one object are refused before any request (<see cref="DuplicateTargetException"/>).
+        /// Each file's outcome goes to <paramref name="completed"/> (from worker threads) as it finishes; a failed file
+        /// does not stop the others. Cancellation stops starting files and lets the running ones keep their state.
+        /// </summary>
+        public Task<FolderSummary> UploadFilesAsync(
+            IReadOnlyList<FileUploadItem> items, UploadOptions options, FolderOptions folder, ITransferObserver observer, Action<FolderItemResult> completed, CancellationToken cancellationToken = default)
+        {
+            CheckUploadOptions(options);
+            return FolderUpload.RunAsync(this, items, options, folder, observer, completed, cancellationToken);
+        }
+
+        /// <summary>Uploads a folder's tree below <paramref name="prefix"/> (plan, then <see cref="UploadFilesAsync"/>).</summary>
+        public Task<FolderSummary> UploadFolderAsync(
+            string folder, string bucket, string prefix, UploadOptions options, FolderOptions folderOptions, ITransferObserver observer, Action<FolderItemResult> completed, CancellationToken cancellationToken = default)
+            => UploadFilesAsync(PlanFolderUpload(folder, bucket, prefix, folderOptions, observer), options, folderOptions, observer, completed, cancellationToken);
+
+        /// <summary>
+        /// Downloads every object below <paramref name="prefix"/> into <paramref name="destination"/>, keeping the tree
+        /// (the prefix stripped), several objects at once, each through its own .partial. Names that would land outside
+        /// the destination and names that collide on a case-insensitive file system are per-object errors.
+        /// </summary>
+        public Task<FolderSummary> DownloadFolderAsync(
+            string bucket, string prefix, string destination, DownloadOptions options, FolderOptions folder, ITransferObserver observer, Action<FolderItemResult> completed, CancellationToken cancellationToken = default)
+        {
+            TransferLimits.CheckSliceSize(options.SliceSize);
+            if (!options.Whole || options.ChunkSize.HasValue)
+            {
+                throw new ArgumentException("A folder download takes whole objects: no range and no chunk size.", nameof(options));
+            }
+
+            return FolderDownload.RunAsync(this, bucket, prefix, destination, options, folder, observer, completed, cancellationToken);
+        }
+
+        internal string Activity(string verb, GcsObjectRef target) => Activity(verb, target.ToString());
+
+        internal string Activity(string verb, string target) => $"{_progressLabel ?? verb} {target}";
 
         /// <summary>Wraps a stream in a <see cref="ThrottledStream"/> when there is a limiter (the wrapper owns the stream).</summary>
         internal static Stream Throttle(Stream stream, BandwidthLimiter? limiter) => limiter == null ? stream : new ThrottledStream(stream, limiter);

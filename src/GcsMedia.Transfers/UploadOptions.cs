@@ -39,6 +39,8 @@ namespace GcsMedia.Transfers
         /// <summary>Most parts of a parallel upload in flight at once.</summary>
         public int PartConcurrency { get; set; } = 8;
 
+        public UploadOptions Clone() => (UploadOptions)MemberwiseClone();
+
         /// <summary>The request carries metadata beyond the name and content type.</summary>
         internal bool HasMetadata => (Metadata != null && Metadata.Count > 0) || ContentType != null || ContentEncoding != null || CacheControl != null;
     }

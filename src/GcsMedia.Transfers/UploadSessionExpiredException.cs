@@ -1,4 +1,3 @@
-using System;
 using GcsMedia.Protocol;
 
 namespace GcsMedia.Transfers
@@ -6,12 +5,11 @@ namespace GcsMedia.Transfers
     /// <summary>A resumable session no longer exists (expired after a week, or cancelled); its saved state was forgotten.</summary>
     public sealed class UploadSessionExpiredException : InvalidResponseException
     {
-        public UploadSessionExpiredException(string objectUri, int? statusCode, Exception? inner = null)
+        public UploadSessionExpiredException(string objectUri, int? statusCode)
             : base(
                 $"The resumable session for {objectUri} no longer exists (it expires after a week, or was cancelled). Its saved state was removed; the upload must start again.",
                 statusCode,
-                objectName: objectUri,
-                innerException: inner)
+                objectName: objectUri)
         {
         }
     }

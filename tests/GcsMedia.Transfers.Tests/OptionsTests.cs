@@ -42,3 +42,17 @@ public sealed class OptionsTests
         Assert.Equal(valid, error == null);
     }
 }
+
+public sealed class ContentTypeTests
+{
+    [Theory]
+    [InlineData("report.pdf", "application/pdf")]
+    [InlineData("C.TXT", "text/plain")]
+    [InlineData("site/index.html", "text/html")]
+    [InlineData("photo.JPEG", "image/jpeg")]
+    [InlineData("noextension", "application/octet-stream")]
+    [InlineData("archive.unknownext", "application/octet-stream")]
+    [InlineData("", "application/octet-stream")]
+    public void The_type_comes_from_the_extension(string name, string expected)
+        => Assert.Equal(expected, ContentTypes.FromFileName(name));
+}

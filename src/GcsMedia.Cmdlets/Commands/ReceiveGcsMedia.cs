@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Linq;
 using System.Management.Automation;
 using GcsMedia.Protocol;
@@ -82,7 +84,36 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
+        /// <summary>Download every object below the -Uri (or -Bucket/-ObjectName) prefix into the -OutFile (-Destination) folder, keeping the tree.</summary>
+        [Parameter]
+        public SwitchParameter Recurse { get; set; }
+
+        /// <summary>With -Recurse: only objects whose relative name matches one of these wildcards (a pattern with '/' matches the relative path).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Include { get; set; }
+
+        /// <summary>With -Recurse: leave out objects matching one of these wildcards.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Exclude { get; set; }
+
+        /// <summary>With -Recurse: skip an object whose local file already has the same size and crc32c.</summary>
+        [Parameter]
+        public SwitchParameter SkipUnchanged { get; set; }
+
+        private readonly Dictionary<string, string> _written = new Dictionary<string, string>(PathComparer);
         private TransferManager? _transfers;
+
+        /// <summary>Windows and macOS file systems usually ignore case; two names differing only in case are one file there.</summary>
+        private static StringComparer PathComparer
+            => RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+
+        private static string LastSegment(string objectName)
+        {
+            int slash = objectName.LastIndexOf('/');
+            return slash < 0 ? objectName : objectName.Substring(slash + 1);
+        }
 
         protected override void BeginProcessing()
         {
@@ -94,6 +125,23 @@ namespace GcsMedia.Cmdlets.Commands
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.ParamName == "SliceSize" ? SliceSize : MaxBytesPerSecond));
+            }
+
+            if (Recurse && (Start.HasValue || End.HasValue || ChunkSize.HasValue))
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    "-Recurse downloads whole objects; it cannot be combined with -Start, -End or -ChunkSize.", Start.HasValue ? "Start" : End.HasValue ? "End" : "ChunkSize", null));
+            }
+
+            if (!Recurse)
+            {
+                foreach (string name in new[] { "Include", "Exclude", "SkipUnchanged" })
+                {
+                    if (MyInvocation.BoundParameters.ContainsKey(name))
+                    {
+                        ThrowTerminatingError(GcsErrors.InvalidArgument($"-{name} applies to folder downloads only. Add -Recurse, or remove -{name}.", name, null));
+                    }
+                }
             }
 
             if (ThrottleLimit > 1 && (Start.HasValue || End.HasValue || ChunkSize.HasValue))
@@ -112,6 +160,12 @@ namespace GcsMedia.Cmdlets.Commands
 
         protected override void ProcessRecord()
         {
+            if (Recurse)
+            {
+                DownloadTree();
+                return;
+            }
+
             // Everything is checked here, on the pipeline thread, before any request.
             GcsObjectRef target;
             try
@@ -164,6 +218,79 @@ namespace GcsMedia.Cmdlets.Commands
             }
         }
 
+        /// <summary>
+        /// -Recurse: every object below the prefix into the destination folder (created if missing), -ThrottleLimit
+        /// objects at once (4 unless given); one result (or one non-terminating error) per object, and a summary.
+        /// </summary>
+        private void DownloadTree()
+        {
+            string bucket;
+            string prefix;
+            try
+            {
+                if (ParameterSetName == UriSet)
+                {
+                    (bucket, prefix) = ObjectAddress.ResolveDestination(Uri);
+                }
+                else
+                {
+                    GcsObjectRef named = ObjectAddress.Resolve(null, Bucket, ObjectName);
+                    (bucket, prefix) = (named.Bucket, named.Name);
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, ex.ParamName ?? "Uri", ParameterSetName == UriSet ? Uri : Bucket));
+                return;
+            }
+
+            if (prefix.Length > 0 && !prefix.EndsWith("/", StringComparison.Ordinal))
+            {
+                prefix += "/";
+            }
+
+            string destination = GetUnresolvedProviderPathFromPSPath(OutFile);
+            if (File.Exists(destination))
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument($"-Destination '{destination}' is a file; -Recurse needs a folder (it is created if missing).", "OutFile", destination));
+            }
+
+            string scope = $"gs://{bucket}/{prefix}";
+            if (!ShouldProcess(destination, $"Download every object below {scope}{(Force ? ", replacing existing files" : string.Empty)}"))
+            {
+                return;
+            }
+
+            TransferManager transfers = _transfers!;
+            int concurrency = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : 4;
+            var options = new DownloadOptions { Raw = Raw, Checksum = Checksum, Overwrite = Force, SliceConcurrency = concurrency, SliceSize = SliceSize };
+            var folder = new FolderOptions
+            {
+                Include = Include ?? Array.Empty<string>(),
+                Exclude = Exclude ?? Array.Empty<string>(),
+                MaxConcurrentFiles = concurrency,
+                SkipUnchanged = SkipUnchanged,
+            };
+            FolderSummary? summary = null;
+            try
+            {
+                RunAsync(async (pipeline, token) =>
+                {
+                    summary = await transfers.DownloadFolderAsync(bucket, prefix, destination, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteDownload(pipeline, result), token).ConfigureAwait(false);
+                });
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WriteError(GcsErrors.FromException(ex, scope));
+            }
+
+            FolderResults.WriteSummary(this, summary, "Receive-GcsMedia ... -Recurse -SkipUnchanged");
+        }
+
         private void ValidateRange(GcsObjectRef target)
         {
             if (End.HasValue && End.Value < 0)
@@ -202,15 +329,37 @@ namespace GcsMedia.Cmdlets.Commands
             }
         }
 
+        /// <summary>
+        /// The file to write: -OutFile, or, when -OutFile is an existing folder, the object's last name segment in it. A
+        /// path this invocation already wrote (another object into the same file) is a terminating error.
+        /// </summary>
         private string ResolveOutFile(GcsObjectRef target)
         {
             string path = GetUnresolvedProviderPathFromPSPath(OutFile);
             if (Directory.Exists(path))
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-OutFile '{path}' is a directory. Give a file path, for example {Path.Combine(path, Path.GetFileName(target.Name))}.", "OutFile", path));
+                string leaf = LastSegment(target.Name);
+                if (leaf.Length == 0)
+                {
+                    ThrowTerminatingError(GcsErrors.InvalidArgument(
+                        $"{target} has no file name to use in the folder '{path}' (it ends in '/'). Give -OutFile as a file path.", "OutFile", path));
+                }
+
+                path = Path.Combine(path, leaf);
             }
 
+            if (_written.TryGetValue(path, out string? earlier) && earlier != target.ToString())
+            {
+                ThrowTerminatingError(GcsErrors.Create(
+                    new ArgumentException($"{earlier} and {target} would both be written to '{path}'."),
+                    "DuplicateOutFile",
+                    ErrorCategory.InvalidArgument,
+                    path,
+                    $"{earlier} was already written to '{path}' by this command; {target} would replace it, so it was not downloaded. " +
+                    "Give each object its own -OutFile (pipe objects with an OutFile property, or use a folder as -OutFile)."));
+            }
+
+            _written[path] = target.ToString();
             string? folder = Path.GetDirectoryName(path);
             if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
             {

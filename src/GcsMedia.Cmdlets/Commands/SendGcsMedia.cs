@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
@@ -106,7 +107,29 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long PartSize { get; set; } = UploadOptions.DefaultPartSize;
 
-        /// <summary>Most parts uploading at once with -Parallel (default 8).</summary>
+        /// <summary>Upload the files below each folder of -Path/-LiteralPath, keeping the tree in the object names.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter Recurse { get; set; }
+
+        /// <summary>With -Recurse: only files matching one of these wildcards (a pattern with '/' matches the relative path).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Include { get; set; }
+
+        /// <summary>With -Recurse: leave out files matching one of these wildcards.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Exclude { get; set; }
+
+        /// <summary>With -Recurse: skip a file whose object already has the same size and crc32c.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter SkipUnchanged { get; set; }
+
+        /// <summary>Most parts uploading at once with -Parallel, and with -Recurse most files at once (default 8).</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
         [Alias("ConcurrentTaskCount")]
@@ -118,7 +141,9 @@ namespace GcsMedia.Cmdlets.Commands
         [SizeTransformation]
         public long? MaxBytesPerSecond { get; set; }
 
+        private readonly UploadPlan _plan = new UploadPlan();
         private TransferManager? _transfers;
+        private UploadDestination? _destination;
 
         private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
@@ -126,36 +151,13 @@ namespace GcsMedia.Cmdlets.Commands
         {
             CheckSpeedParameters();
             CheckOption(() => TransferLimits.CheckUploadChunkSize(ChunkSize), ChunkSize);
-            if (Uri != null && (Bucket != null || ObjectName != null))
+            try
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("Give either -Uri or -Bucket (with -ObjectName), not both.", "Uri", Uri));
+                _destination = UploadDestination.Resolve(Uri, Bucket, ObjectName);
             }
-
-            if (Uri == null && Bucket == null)
+            catch (ArgumentException ex)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-Bucket or -Uri is required: where should the object go?", "Bucket", null));
-            }
-
-            if (Uri != null)
-            {
-                try
-                {
-                    ObjectAddress.Resolve(Uri, null, null);
-                }
-                catch (ArgumentException ex)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, "Uri", Uri));
-                }
-            }
-            else if (Bucket!.StartsWith("gs://", StringComparison.OrdinalIgnoreCase) || Bucket.IndexOf('/') >= 0)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-Bucket '{Bucket}' must be a bare bucket name (no gs:// and no '/'). To give a full address use -Uri gs://bucket/object.", "Bucket", Bucket));
-            }
-
-            if (ObjectName != null && ObjectName.IndexOfAny(new[] { '\r', '\n' }) >= 0)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-ObjectName contains a line break; GCS object names cannot contain carriage returns or line feeds.", "ObjectName", null));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, ex.ParamName ?? "Uri", Uri ?? Bucket));
             }
 
             if (Metadata != null)
@@ -170,9 +172,13 @@ namespace GcsMedia.Cmdlets.Commands
                 }
             }
 
-            if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && Uri == null && (ObjectName == null || ObjectName.EndsWith("/", StringComparison.Ordinal)))
+            if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && Destination.IsPrefix)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-ObjectName (or -Uri) is required with -Value, -InputObject or -InputStream: there is no file name to use.", "ObjectName", null));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    "An object name is required with -Value, -InputObject or -InputStream: there is no file name to use, and a -Uri or -ObjectName ending in '/' is a prefix. " +
+                    "Give the full name, e.g. -Uri gs://bucket/folder/name.txt.",
+                    Uri != null ? "Uri" : "ObjectName",
+                    null));
             }
 
             base.BeginProcessing();
@@ -195,11 +201,29 @@ namespace GcsMedia.Cmdlets.Commands
                 default:
                     foreach (string file in ResolveFiles())
                     {
-                        UploadFile(file);
+                        PlanFile(file);
                     }
 
                     break;
             }
+        }
+
+        /// <summary>Files are uploaded once every source of the invocation is known and no two share an object name.</summary>
+        protected override void EndProcessing()
+        {
+            if (Recurse)
+            {
+                UploadTree();
+            }
+            else
+            {
+                foreach (FileUploadItem planned in _plan.Items)
+                {
+                    UploadFile(planned.SourcePath, planned.Target);
+                }
+            }
+
+            base.EndProcessing();
         }
 
         /// <summary>Resolves -Path (wildcards) or -LiteralPath on the pipeline thread. A missing file is a terminating error.</summary>
@@ -233,18 +257,7 @@ namespace GcsMedia.Cmdlets.Commands
             return files;
         }
 
-        private GcsObjectRef TargetFor(string? fileName)
-        {
-            if (Uri != null)
-            {
-                return GcsObjectRef.Parse(Uri);
-            }
-
-            string name = ObjectName == null ? fileName!
-                : ObjectName.EndsWith("/", StringComparison.Ordinal) && fileName != null ? ObjectName + fileName
-                : ObjectName;
-            return new GcsObjectRef(Bucket!, name);
-        }
+        private UploadDestination Destination => _destination ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
         private UploadOptions Options() => new UploadOptions
         {
@@ -260,18 +273,56 @@ namespace GcsMedia.Cmdlets.Commands
             PartConcurrency = ThrottleLimit,
         };
 
-        private void UploadFile(string file)
+        /// <summary>
+        /// Adds a file to the invocation's plan. A second, different file for an object name already planned is a
+        /// terminating error naming both, raised before any upload starts.
+        /// </summary>
+        private void PlanFile(string file)
         {
             if (Directory.Exists(file))
             {
-                WriteError(GcsErrors.Create(
-                    new IOException($"'{file}' is a directory."), "IsDirectory", ErrorCategory.InvalidArgument, file,
-                    $"'{file}' is a directory; Send-GcsMedia uploads files. Use Get-ChildItem -File -Recurse | Send-GcsMedia to upload a folder's files."));
+                if (!Recurse)
+                {
+                    WriteError(GcsErrors.Create(
+                        new IOException($"'{file}' is a directory."), "IsDirectory", ErrorCategory.InvalidArgument, file,
+                        $"'{file}' is a directory. Add -Recurse to upload the files below it, keeping the tree in the object names."));
+                    return;
+                }
+
+                foreach (FileUploadItem item in Transfers.PlanFolderUpload(file, Destination.Bucket, Destination.TreePrefix, FolderOptions(), new ImmediateObserver(this)))
+                {
+                    Plan(item);
+                }
+
                 return;
             }
 
+            string source = new FileInfo(file).FullName;
+            string name = System.IO.Path.GetFileName(source);
+            Plan(new FileUploadItem(source, Destination.TargetFor(name), name));
+        }
+
+        private void Plan(FileUploadItem item)
+        {
+            try
+            {
+                _plan.Add(item);
+            }
+            catch (DuplicateTargetException ex)
+            {
+                ThrowTerminatingError(GcsErrors.Create(
+                    ex,
+                    "DuplicateObjectName",
+                    ErrorCategory.InvalidArgument,
+                    ex.Target,
+                    $"'{ex.First}' and '{ex.Second}' would both be uploaded as {ex.Target}, the second replacing the first; nothing was uploaded. " +
+                    "Give each file its own -ObjectName or -Uri, or send the folder with -Recurse to keep its tree in the object names."));
+            }
+        }
+
+        private void UploadFile(string file, GcsObjectRef target)
+        {
             var info = new FileInfo(file);
-            GcsObjectRef target = TargetFor(info.Name);
             if (!ShouldProcess(target.ToString(), $"Upload {file} ({info.Length} bytes){(Force ? ", replacing any existing object" : string.Empty)}"))
             {
                 return;
@@ -283,7 +334,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private void UploadValue()
         {
-            GcsObjectRef target = TargetFor(null);
+            GcsObjectRef target = Destination.TargetFor(null);
             string text = Value;
             if (ShouldProcess(target.ToString(), $"Upload {new UTF8Encoding(false).GetByteCount(text)} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
             {
@@ -294,7 +345,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private void UploadBytes(byte[] data)
         {
-            GcsObjectRef target = TargetFor(null);
+            GcsObjectRef target = Destination.TargetFor(null);
             if (ShouldProcess(target.ToString(), $"Upload {data.Length} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
             {
                 UploadOptions options = Options();
@@ -304,7 +355,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         private void UploadStream(Stream source)
         {
-            GcsObjectRef target = TargetFor(null);
+            GcsObjectRef target = Destination.TargetFor(null);
             if (!source.CanRead)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument("-InputStream cannot be read (CanRead is false). Give a readable stream, e.g. a process's StandardOutput.BaseStream.", "InputStream", target.ToString()));
@@ -317,6 +368,50 @@ namespace GcsMedia.Cmdlets.Commands
 
             UploadOptions options = Options();
             Run(target, (transfers, observer, token) => transfers.UploadStreamAsync(source, target, options, observer, token));
+        }
+
+        private FolderOptions FolderOptions() => new FolderOptions
+        {
+            Include = Include ?? Array.Empty<string>(),
+            Exclude = Exclude ?? Array.Empty<string>(),
+            MaxConcurrentFiles = ThrottleLimit,
+            SkipUnchanged = SkipUnchanged,
+        };
+
+        /// <summary>
+        /// -Recurse: every planned file, -ThrottleLimit at a time under one bandwidth cap; one object (or one
+        /// non-terminating error) per file as it finishes, and a summary.
+        /// </summary>
+        private void UploadTree()
+        {
+            var approved = _plan.Items.Where(f => ShouldProcess(f.Target.ToString(), $"Upload {f.SourcePath}{(Force ? ", replacing any existing object" : string.Empty)}")).ToList();
+            if (approved.Count == 0)
+            {
+                return;
+            }
+
+            TransferManager transfers = Transfers;
+            UploadOptions options = Options();
+            FolderOptions folder = FolderOptions();
+            bool force = Force;
+            FolderSummary? summary = null;
+            try
+            {
+                RunAsync(async (pipeline, token) =>
+                {
+                    summary = await transfers.UploadFilesAsync(approved, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteUpload(pipeline, result, force), token).ConfigureAwait(false);
+                });
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WriteError(GcsErrors.FromException(ex, approved[0].Target.ToString(), preconditionMeansExists: !force));
+            }
+
+            FolderResults.WriteSummary(this, summary, "Send-GcsMedia ... -Recurse -SkipUnchanged");
         }
 
         /// <summary>Runs one upload and writes its object; a failure is a non-terminating error, so one failed file does not stop the others.</summary>
@@ -344,9 +439,20 @@ namespace GcsMedia.Cmdlets.Commands
         private void CheckSpeedParameters()
         {
             CheckOption(() => TransferLimits.CheckMaxBytesPerSecond(MaxBytesPerSecond), MaxBytesPerSecond);
+            if (!Recurse)
+            {
+                foreach (string name in new[] { "Include", "Exclude", "SkipUnchanged" })
+                {
+                    if (MyInvocation.BoundParameters.ContainsKey(name))
+                    {
+                        ThrowTerminatingError(GcsErrors.InvalidArgument($"-{name} applies to folder uploads only. Add -Recurse, or remove -{name}.", name, null));
+                    }
+                }
+            }
+
             if (!Parallel)
             {
-                foreach (string name in new[] { "PartSize", "ThrottleLimit" })
+                foreach (string name in Recurse ? new[] { "PartSize" } : new[] { "PartSize", "ThrottleLimit" })
                 {
                     if (MyInvocation.BoundParameters.ContainsKey(name))
                     {

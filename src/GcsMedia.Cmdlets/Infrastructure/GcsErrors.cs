@@ -38,7 +38,13 @@ namespace GcsMedia.Cmdlets
                     return Create(exception, "FileExists", ErrorCategory.ResourceExists, target,
                         $"The file '{exists.Target}' already exists. Use -Force to overwrite it, or choose another path.");
                 case UploadSessionExpiredException expired:
-                    return FromStatus(exception, expired.StatusCode ?? 404, target, preconditionMeansExists, $"{Redact(expired.Message)} Upload the file again with Send-GcsMedia -Resumable.");
+                    return Create(exception, "NotFound", ErrorCategory.ObjectNotFound, target, $"{Redact(expired.Message)} Upload the file again with Send-GcsMedia -Resumable.");
+                case DuplicateTargetException duplicate:
+                    return Create(exception, "DuplicateTarget", ErrorCategory.InvalidArgument, target,
+                        $"{Redact(duplicate.Message)} Neither was written over the other; give them different names or destinations.");
+                case UnsafeObjectNameException unsafeName:
+                    return Create(exception, "UnsafeObjectName", ErrorCategory.InvalidData, target,
+                        $"{Redact(unsafeName.Message)} Nothing was written for it; download it on its own with Receive-GcsMedia -OutFile to choose a file name.");
                 case SourceChangedException changed:
                     return Create(exception, "SourceChanged", ErrorCategory.InvalidData, target,
                         $"{Redact(changed.Message)} Upload it again with Send-GcsMedia -Resumable -Force.");

@@ -43,6 +43,27 @@ namespace GcsMedia.Cmdlets
             return new GcsObjectRef(bucket, objectName!);
         }
 
+        /// <summary>
+        /// An upload destination from -Uri: gs://bucket/name, or a prefix ending in '/' (gs://bucket/folder/, or
+        /// gs://bucket/ for the top of the bucket), returned as the name. Throws ArgumentException naming -Uri.
+        /// </summary>
+        public static (string Bucket, string Name) ResolveDestination(string uri)
+        {
+            const string scheme = "gs://";
+            if (uri.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                string rest = uri.Substring(scheme.Length);
+                int slash = rest.IndexOf('/');
+                if (slash > 0 && slash == rest.Length - 1)
+                {
+                    return (rest.Substring(0, slash), string.Empty);
+                }
+            }
+
+            GcsObjectRef resolved = Resolve(uri, null, null);
+            return (resolved.Bucket, resolved.Name);
+        }
+
         private static void RefuseLineBreaks(string name, string parameter)
         {
             if (name.IndexOfAny(new[] { '\r', '\n' }) >= 0)
