@@ -36,8 +36,7 @@ namespace GcsMedia.Protocol
                     throw new FileNotFoundException($"The credential key file '{path}' does not exist.", path);
                 }
 
-                string type = ReadCredentialType(path);
-                credential = await CredentialFactory.FromFileAsync(path, type, cancellationToken).ConfigureAwait(false);
+                credential = await FromFileAsync(path, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -48,41 +47,66 @@ namespace GcsMedia.Protocol
         }
 
         /// <summary>
-        /// The ADC chain, bounded by <see cref="ApplicationDefaultTimeout"/>; nothing found (or a timeout) is a
-        /// <see cref="CredentialsNotFoundException"/>.
+        /// The ADC chain, in Google's order: GOOGLE_APPLICATION_CREDENTIALS, gcloud's application_default_credentials.json,
+        /// then the metadata server (probing it is bounded by <see cref="ApplicationDefaultTimeout"/>). Nothing found is a
+        /// <see cref="CredentialsNotFoundException"/>. Walked here rather than through GoogleCredential.GetApplicationDefaultAsync,
+        /// which caches its answer for the process: a user who runs `gcloud auth application-default login` after the
+        /// error must not have to restart PowerShell.
         /// </summary>
         private static async Task<GoogleCredential> LoadApplicationDefaultAsync(CancellationToken cancellationToken)
         {
             string? named = Environment.GetEnvironmentVariable(ApplicationCredentialsVariable);
-            if (!string.IsNullOrWhiteSpace(named) && !File.Exists(named))
+            if (!string.IsNullOrWhiteSpace(named))
             {
-                throw new CredentialsNotFoundException($"{ApplicationCredentialsVariable} names '{named}', which does not exist.");
+                if (!File.Exists(named))
+                {
+                    throw new CredentialsNotFoundException($"{ApplicationCredentialsVariable} names '{named}', which does not exist.");
+                }
+
+                return await FromFileAsync(Path.GetFullPath(named!), cancellationToken).ConfigureAwait(false);
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(ApplicationDefaultTimeout);
-            Task<GoogleCredential> search = GoogleCredential.GetApplicationDefaultAsync(timeout.Token);
-            Task finished = await Task.WhenAny(search, Task.Delay(ApplicationDefaultTimeout + TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+            string? gcloudFile = GcloudCredentialsFile();
+            if (gcloudFile != null && File.Exists(gcloudFile))
+            {
+                return await FromFileAsync(gcloudFile, cancellationToken).ConfigureAwait(false);
+            }
+
+            Task<bool> probe = ComputeCredential.IsRunningOnComputeEngine();
+            Task finished = await Task.WhenAny(probe, Task.Delay(ApplicationDefaultTimeout, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            if (finished != search)
+            if (finished != probe)
             {
-                _ = search.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                throw new CredentialsNotFoundException(NotFoundMessage($"the search timed out after {ApplicationDefaultTimeout.TotalSeconds:0} s"));
+                _ = probe.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw new CredentialsNotFoundException(NotFoundMessage($"the metadata server did not answer within {ApplicationDefaultTimeout.TotalSeconds:0} s"));
             }
 
-            try
+            if (!await probe.ConfigureAwait(false))
             {
-                return await search.ConfigureAwait(false);
+                throw new CredentialsNotFoundException(NotFoundMessage(null));
             }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new CredentialsNotFoundException(NotFoundMessage($"the search timed out after {ApplicationDefaultTimeout.TotalSeconds:0} s"), ex);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new CredentialsNotFoundException(NotFoundMessage(null), ex);
-            }
+
+            return GoogleCredential.FromComputeCredential(new ComputeCredential());
         }
+
+        /// <summary>gcloud's application_default_credentials.json: under CLOUDSDK_CONFIG, else %APPDATA%\gcloud, else ~/.config/gcloud.</summary>
+        public static string? GcloudCredentialsFile()
+        {
+            string? config = Environment.GetEnvironmentVariable("CLOUDSDK_CONFIG");
+            if (string.IsNullOrEmpty(config))
+            {
+                string? appData = Environment.GetEnvironmentVariable("APPDATA");
+                string? home = Environment.GetEnvironmentVariable("HOME");
+                config = !string.IsNullOrEmpty(appData) ? Path.Combine(appData, "gcloud")
+                    : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".config", "gcloud")
+                    : null;
+            }
+
+            return config == null ? null : Path.Combine(config, "application_default_credentials.json");
+        }
+
+        private static async Task<GoogleCredential> FromFileAsync(string path, CancellationToken cancellationToken)
+            => await CredentialFactory.FromFileAsync(path, ReadCredentialType(path), cancellationToken).ConfigureAwait(false);
 
         private static string NotFoundMessage(string? why)
             => $"No Google credentials were found{(why == null ? string.Empty : " (" + why + ")")}: {ApplicationCredentialsVariable} is not set, " +

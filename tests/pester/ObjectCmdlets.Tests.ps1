@@ -91,7 +91,7 @@ Describe 'Get-GcsObject' {
     It 'reports a missing object as a non-terminating NotFound error naming it' {
         $result = Get-GcsObject "gs://$bucket/missing.txt" -ErrorVariable err -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NotFound,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ObjectNotFound,*'
         $err[0].TargetObject | Should -Be "gs://$bucket/missing.txt"
     }
 
@@ -120,7 +120,7 @@ Describe 'Get-GcsObject' {
     It 'has a default table view that fits in 80 columns' {
         $text = Get-GcsObject "gs://$bucket/top/" | Out-String -Width 80
         $lines = $text -split "`r?`n" | Where-Object { $_ }
-        $lines[0] | Should -Match 'Updated \(UTC\)\s+Size\s+Crc32c\s+Uri'
+        $lines[0] | Should -Match '^\s*Size\s+Crc32c\s+Uri'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         $text | Should -Match ([regex]::Escape("gs://$bucket/top/sub/"))
     }
@@ -154,7 +154,7 @@ Describe 'Remove-GcsObject' {
         Get-TestObject $b 'one.txt' | Should -BeNullOrEmpty
         Get-TestObject $b 'two.txt' | Should -BeNullOrEmpty
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NotFound,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ObjectNotFound,*'
         $err[0].TargetObject | Should -Be "gs://$b/nothing.txt"
         "$($err[0])" | Should -Match ([regex]::Escape("gs://$b/nothing.txt"))
     }
@@ -181,7 +181,7 @@ Describe 'Remove-GcsObject' {
         $b = New-TestBucket gens
         $o = Send-TestObject $b 'dir/file.txt' ([byte[]](1))
         Remove-GcsObject "gs://$b/dir/file.txt" -Generation ([long]$o.generation + 1) -Force -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.NotFound,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.ObjectNotFound,*'
         Remove-GcsObject -Bucket $b -ObjectName 'dir/file.txt' -IfGenerationMatch ([long]$o.generation + 1) -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'GcsMedia.PreconditionFailed,*'
         Get-GcsObject "gs://$b/" | Remove-GcsObject -Force -WarningVariable warn -WarningAction SilentlyContinue

@@ -119,7 +119,11 @@ Remove-Item Env:STORAGE_EMULATOR_HOST, Env:GOOGLE_APPLICATION_CREDENTIALS -Error
 Import-Module '$ModuleManifest'
 `$clock = [System.Diagnostics.Stopwatch]::StartNew()
 try { Send-GcsMedia -Value x -Uri gs://b/o -ErrorAction Stop }
-catch { [pscustomobject]@{ Id = `$_.FullyQualifiedErrorId; Category = "`$(`$_.CategoryInfo.Category)"; Message = "`$_"; Seconds = `$clock.Elapsed.TotalSeconds } | ConvertTo-Json -Compress }
+catch { `$first = [pscustomobject]@{ Id = `$_.FullyQualifiedErrorId; Category = "`$(`$_.CategoryInfo.Category)"; Message = "`$_"; Seconds = `$clock.Elapsed.TotalSeconds } }
+# gcloud auth application-default login, simulated: the same process now finds the file (no restart needed).
+'{"type":"service_account","client_email":"a@example.com","private_key":"not a key"}' | Set-Content (Join-Path '$emptyHome' 'application_default_credentials.json')
+try { Send-GcsMedia -Value x -Uri gs://b/o -RetryTimeout 0 -ErrorAction Stop } catch { `$first | Add-Member Second `$_.FullyQualifiedErrorId }
+`$first | ConvertTo-Json -Compress
 "@
         $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
         $result = ($output | Select-Object -Last 1) | ConvertFrom-Json
@@ -129,5 +133,7 @@ catch { [pscustomobject]@{ Id = `$_.FullyQualifiedErrorId; Category = "`$(`$_.Ca
         foreach ($fix in '-KeyFile', '-AccessToken', 'GOOGLE_APPLICATION_CREDENTIALS', 'gcloud auth application-default login', '-Anonymous', 'STORAGE_EMULATOR_HOST') {
             $result.Message | Should -Match ([regex]::Escape($fix))
         }
+        $result.Second | Should -Not -BeNullOrEmpty
+        $result.Second | Should -Not -BeLike 'GcsMedia.NoCredentials,*'
     }
 }

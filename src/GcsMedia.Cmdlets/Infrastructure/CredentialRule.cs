@@ -66,28 +66,13 @@ namespace GcsMedia.Cmdlets
                 return $"Application Default Credentials from {Credentials.ApplicationCredentialsVariable} ('{named}')";
             }
 
-            string? gcloudFile = GcloudCredentialsFile();
+            string? gcloudFile = Credentials.GcloudCredentialsFile();
             if (gcloudFile != null && File.Exists(gcloudFile))
             {
                 return $"Application Default Credentials from gcloud ('{gcloudFile}')";
             }
 
             return "Application Default Credentials from the metadata server (on Google Cloud; none elsewhere)";
-        }
-
-        private static string? GcloudCredentialsFile()
-        {
-            string? config = Environment.GetEnvironmentVariable("CLOUDSDK_CONFIG");
-            if (string.IsNullOrEmpty(config))
-            {
-                string? appData = Environment.GetEnvironmentVariable("APPDATA");
-                string? home = Environment.GetEnvironmentVariable("HOME");
-                config = !string.IsNullOrEmpty(appData) ? Path.Combine(appData, "gcloud")
-                    : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".config", "gcloud")
-                    : null;
-            }
-
-            return config == null ? null : Path.Combine(config, "application_default_credentials.json");
         }
     }
 }

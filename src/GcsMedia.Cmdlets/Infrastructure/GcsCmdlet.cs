@@ -123,6 +123,12 @@ namespace GcsMedia.Cmdlets
                     $"-RetryTimeout {RetryTimeout} is negative. Give the seconds the command may spend retrying (0: no retries).", "RetryTimeout", RetryTimeout));
             }
 
+            if (Endpoint != null && (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp)))
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(
+                    $"-Endpoint '{Endpoint}' must be an absolute http(s) URL, e.g. https://storage.googleapis.com or http://127.0.0.1:9000.", "Endpoint", Endpoint));
+            }
+
             Uri? endpoint = Endpoint;
             bool endpointFromEnvironment = false;
             if (endpoint == null)
