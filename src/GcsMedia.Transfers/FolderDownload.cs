@@ -102,66 +102,38 @@ namespace GcsMedia.Transfers
 
             summary.Files += work.Count;
             var progress = new FolderProgress(observer, manager.Activity("Download", scope), root, work.Count, work.Sum(w => w.Object.Size ?? 0));
-            var gate = new object();
-            try
-            {
-                await FolderUpload.ForEachAsync(work.Count, folder.MaxConcurrentFiles, token, async index =>
+            await FolderRun.EachFileAsync(
+                work.Count,
+                folder.MaxConcurrentFiles,
+                summary,
+                progress,
+                index => work[index].Object.Size ?? 0,
+                index => new FolderItemResult(work[index].Local, $"gs://{bucket}/{work[index].Object.Name}", work[index].Relative),
+                async (index, result) =>
                 {
-                    var (item, relative, local) = work[index];
+                    var (item, _, local) = work[index];
                     var target = new GcsObjectRef(bucket, item.Name!);
-                    var result = new FolderItemResult(local, target.ToString(), relative);
-                    long size = item.Size ?? 0;
-                    try
+                    Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                    if (folder.SkipUnchanged && await UnchangedAsync(local, item, token).ConfigureAwait(false))
                     {
-                        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-                        if (folder.SkipUnchanged && await UnchangedAsync(local, item, token).ConfigureAwait(false))
-                        {
-                            result.Skipped = true;
-                            observer.Note($"Skipped {target}: {local} has the same size and crc32c.");
-                        }
-                        else
-                        {
-                            DownloadOptions fileOptions = options.Clone();
-                            fileOptions.Generation = item.Generation;
-                            if (size <= options.SliceSize)
-                            {
-                                fileOptions.SliceConcurrency = 1;   // the listing gave the size: no metadata request to decide
-                            }
-
-                            var itemObserver = new FolderItemObserver(observer, progress.ActivityId, bytes => progress.Report(index, bytes));
-                            result.Download = await FileDownloader.RunAsync(manager, target, local, fileOptions, itemObserver, token).ConfigureAwait(false);
-                        }
-                    }
-                    catch (Exception ex) when (!token.IsCancellationRequested)
-                    {
-                        result.Error = ex;
+                        result.Skipped = true;
+                        observer.Note($"Skipped {target}: {local} has the same size and crc32c.");
+                        return 0;
                     }
 
-                    lock (gate)
+                    DownloadOptions fileOptions = options.Clone();
+                    fileOptions.Generation = item.Generation;
+                    if ((item.Size ?? 0) <= options.SliceSize)
                     {
-                        if (result.Error != null)
-                        {
-                            summary.Failed++;
-                        }
-                        else if (result.Skipped)
-                        {
-                            summary.Skipped++;
-                        }
-                        else
-                        {
-                            summary.Transferred++;
-                            summary.Bytes += result.Download!.BytesWritten;
-                        }
+                        fileOptions.SliceConcurrency = 1;   // the listing gave the size: no metadata request to decide
                     }
 
-                    progress.Finish(index, size);
-                    completed(result);
-                }).ConfigureAwait(false);
-            }
-            finally
-            {
-                progress.Complete();
-            }
+                    var itemObserver = new FolderItemObserver(observer, progress.ActivityId, bytes => progress.Report(index, bytes));
+                    result.Download = await FileDownloader.RunAsync(manager, target, local, fileOptions, itemObserver, token).ConfigureAwait(false);
+                    return result.Download.BytesWritten;
+                },
+                completed,
+                token).ConfigureAwait(false);
 
             observer.Note($"Download of {scope}: {summary}");
             return summary;

@@ -33,88 +33,32 @@ namespace GcsMedia.Transfers
 
             var summary = new FolderSummary { Files = items.Count };
             var progress = new FolderProgress(observer, manager.Activity("Upload", scope), scope, items.Count, lengths.Sum());
-            var gate = new object();
-            try
-            {
-                await ForEachAsync(items.Count, folder.MaxConcurrentFiles, token, async index =>
+            await FolderRun.EachFileAsync(
+                items.Count,
+                folder.MaxConcurrentFiles,
+                summary,
+                progress,
+                index => lengths[index],
+                index => new FolderItemResult(items[index].SourcePath, items[index].Target.ToString(), items[index].RelativePath),
+                async (index, result) =>
                 {
                     FileUploadItem item = items[index];
-                    var result = new FolderItemResult(item.SourcePath, item.Target.ToString(), item.RelativePath);
-                    long counted = 0;
-                    try
+                    if (await UnchangedAsync(item, lengths[index], existing, token).ConfigureAwait(false))
                     {
-                        if (await UnchangedAsync(item, lengths[index], existing, token).ConfigureAwait(false))
-                        {
-                            result.Skipped = true;
-                            observer.Note($"Skipped {item.SourcePath}: {item.Target} has the same size and crc32c.");
-                        }
-                        else
-                        {
-                            var itemObserver = new FolderItemObserver(observer, progress.ActivityId, bytes => progress.Report(index, bytes));
-                            result.Upload = await manager.UploadFileAsync(item.SourcePath, item.Target, ForFile(options, folder, lengths[index]), itemObserver, token).ConfigureAwait(false);
-                            counted = lengths[index];
-                        }
-                    }
-                    catch (Exception ex) when (!token.IsCancellationRequested)
-                    {
-                        result.Error = ex;
+                        result.Skipped = true;
+                        observer.Note($"Skipped {item.SourcePath}: {item.Target} has the same size and crc32c.");
+                        return 0;
                     }
 
-                    lock (gate)
-                    {
-                        if (result.Error != null)
-                        {
-                            summary.Failed++;
-                        }
-                        else if (result.Skipped)
-                        {
-                            summary.Skipped++;
-                        }
-                        else
-                        {
-                            summary.Transferred++;
-                            summary.Bytes += counted;
-                        }
-                    }
-
-                    progress.Finish(index, lengths[index]);
-                    completed(result);
-                }).ConfigureAwait(false);
-            }
-            finally
-            {
-                progress.Complete();
-            }
+                    var itemObserver = new FolderItemObserver(observer, progress.ActivityId, bytes => progress.Report(index, bytes));
+                    result.Upload = await manager.UploadFileAsync(item.SourcePath, item.Target, ForFile(options, folder, lengths[index]), itemObserver, token).ConfigureAwait(false);
+                    return lengths[index];
+                },
+                completed,
+                token).ConfigureAwait(false);
 
             observer.Note($"Upload of {scope}: {summary}");
             return summary;
-        }
-
-        /// <summary>Runs <paramref name="work"/> for 0..count-1, at most <paramref name="limit"/> at once; stops starting new ones when cancelled.</summary>
-        internal static async Task ForEachAsync(int count, int limit, CancellationToken token, Func<int, Task> work)
-        {
-            using (var throttle = new SemaphoreSlim(Math.Max(1, limit)))
-            {
-                var running = new List<Task>(count);
-                for (int i = 0; i < count; i++)
-                {
-                    await throttle.WaitAsync(token).ConfigureAwait(false);
-                    int index = i;
-                    running.Add(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            await work(index).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            throttle.Release();
-                        }
-                    }));
-                }
-
-                await Task.WhenAll(running).ConfigureAwait(false);
-            }
         }
 
         /// <summary>Auto: large files resumable. Parallel: only files of more than one part (a small file goes in one request).</summary>

@@ -77,8 +77,8 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
 
         var meta = await JsonAsync(await _http.GetAsync($"{Endpoint}/storage/v1/b/restart/o/{Uri.EscapeDataString("dir/small.bin")}"));
         Assert.Equal(uploaded.GetProperty("generation").GetString(), meta.GetProperty("generation").GetString());
-        Assert.Equal(TestData.Crc32c(small), meta.GetProperty("crc32c").GetString());
-        Assert.Equal(TestData.Md5(small), meta.GetProperty("md5Hash").GetString());
+        Assert.Equal(Checksums.Crc32c(small), meta.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Md5(small), meta.GetProperty("md5Hash").GetString());
         Assert.Equal("text/x-kept", meta.GetProperty("contentType").GetString());
         Assert.Equal(small, await _http.GetByteArrayAsync($"{Endpoint}/storage/v1/b/restart/o/{Uri.EscapeDataString("dir/small.bin")}?alt=media"));
         var newer = await UploadAsync("dir/small.bin", [1, 2, 3]);
@@ -121,8 +121,8 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
             Assert.Equal($"bytes=0-{2 * Q - 1}", TestData.Header(status, "Range"));
         }
         var o = await JsonAsync(await PutAsync(session, data, 2 * Q, data.Length - 2 * Q, $"bytes {2 * Q}-{data.Length - 1}/{data.Length}"));
-        Assert.Equal(TestData.Crc32c(data), o.GetProperty("crc32c").GetString());
-        Assert.Equal(TestData.Md5(data), o.GetProperty("md5Hash").GetString());
+        Assert.Equal(Checksums.Crc32c(data), o.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Md5(data), o.GetProperty("md5Hash").GetString());
         Assert.Equal("yes", o.GetProperty("metadata").GetProperty("kept").GetString());
         Assert.Equal(data, await _http.GetByteArrayAsync($"{Endpoint}/storage/v1/b/restart/o/resumed.bin?alt=media"));
     }
@@ -142,7 +142,7 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
         session = OnCurrentServer(session);
         using (var status = await PutAsync(session, [], 0, 0, "bytes */*")) Assert.Equal($"bytes=0-{Q - 1}", TestData.Header(status, "Range"));
         var o = await JsonAsync(await PutAsync(session, data, Q, Q, $"bytes {Q}-{2 * Q - 1}/{2 * Q}"));
-        Assert.Equal(TestData.Crc32c(data), o.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Crc32c(data), o.GetProperty("crc32c").GetString());
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
 
         var again = await JsonAsync(await PutAsync(OnCurrentServer(session), [], 0, 0, $"bytes */{data.Length}"));
         Assert.Equal(done.GetProperty("generation").GetString(), again.GetProperty("generation").GetString());
-        Assert.Equal(TestData.Crc32c(data), again.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Crc32c(data), again.GetProperty("crc32c").GetString());
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
         var whole = part1.Concat(part2).Concat(part3).ToArray();
         await RestartAsync();
         var meta = await JsonAsync(await _http.GetAsync($"{Endpoint}/storage/v1/b/restart/o/mpu.bin"));
-        Assert.Equal(TestData.Crc32c(whole), meta.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Crc32c(whole), meta.GetProperty("crc32c").GetString());
         Assert.Equal(3, meta.GetProperty("componentCount").GetInt32());
         Assert.Equal(whole, await _http.GetByteArrayAsync($"{Endpoint}/restart/mpu.bin"));
         using var gone = await _http.GetAsync($"{Endpoint}/restart?uploads");
@@ -312,7 +312,7 @@ public sealed class DataDirectoryRestartTests : IAsyncLifetime
             Assert.Equal(url, url2);
             using (var status = await PutAsync(session, [], 0, 0, "bytes */*")) Assert.Equal($"bytes=0-{Q - 1}", TestData.Header(status, "Range"));
             var o = await JsonAsync(await PutAsync(session, data, Q, data.Length - Q, $"bytes {Q}-{data.Length - 1}/{data.Length}"));
-            Assert.Equal(TestData.Crc32c(data), o.GetProperty("crc32c").GetString());
+            Assert.Equal(Checksums.Crc32c(data), o.GetProperty("crc32c").GetString());
         }
         finally
         {

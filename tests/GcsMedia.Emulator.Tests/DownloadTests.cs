@@ -39,7 +39,7 @@ public class DownloadTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
     {
         var (bucket, name, data, o) = await f.NewObjectAsync(100, "image/png");
         using var resp = await GetAsync(f.DownloadUrl(bucket, name));
-        Assert.Equal($"crc32c={TestData.Crc32c(data)},md5={TestData.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
+        Assert.Equal($"crc32c={Checksums.Crc32c(data)},md5={Checksums.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
         Assert.Equal(o.GetProperty("generation").GetString(), TestData.Header(resp, "x-goog-generation"));
         Assert.Equal("1", TestData.Header(resp, "x-goog-metageneration"));
         Assert.Equal("100", TestData.Header(resp, "x-goog-stored-content-length"));
@@ -104,7 +104,7 @@ public class DownloadTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
         var (bucket, name, data, _) = await f.NewObjectAsync(500);
         using var resp = await GetAsync(f.DownloadUrl(bucket, name), "bytes=100-199");
         Assert.Equal(HttpStatusCode.PartialContent, resp.StatusCode);
-        Assert.Equal($"crc32c={TestData.Crc32c(data)},md5={TestData.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
+        Assert.Equal($"crc32c={Checksums.Crc32c(data)},md5={Checksums.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
         Assert.Equal("500", TestData.Header(resp, "x-goog-stored-content-length"));
     }
 
@@ -192,7 +192,7 @@ public class DownloadTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
         using var resp = await f.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, f.DownloadUrl(bucket, name)));
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         Assert.Equal(300, resp.Content.Headers.ContentLength);
-        Assert.Equal($"crc32c={TestData.Crc32c(data)},md5={TestData.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
+        Assert.Equal($"crc32c={Checksums.Crc32c(data)},md5={Checksums.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
     }
 
     private async Task<(string Bucket, string Name, byte[] Plain, byte[] Gzipped)> GzipObjectAsync()
@@ -218,7 +218,7 @@ public class DownloadTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
         Assert.Equal(plain, await resp.Content.ReadAsByteArrayAsync());
         Assert.Equal("gzip", TestData.Header(resp, "x-goog-stored-content-encoding"));
         Assert.Equal(gzipped.Length.ToString(), TestData.Header(resp, "x-goog-stored-content-length"));
-        Assert.Contains($"crc32c={TestData.Crc32c(gzipped)}", TestData.Header(resp, "x-goog-hash"));
+        Assert.Contains($"crc32c={Checksums.Crc32c(gzipped)}", TestData.Header(resp, "x-goog-hash"));
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public class DownloadTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         Assert.Equal("gzip", Assert.Single(resp.Content.Headers.ContentEncoding));
         Assert.Equal(gzipped, await resp.Content.ReadAsByteArrayAsync());
-        Assert.Equal($"crc32c={TestData.Crc32c(gzipped)},md5={TestData.Md5(gzipped)}", TestData.Header(resp, "x-goog-hash"));
+        Assert.Equal($"crc32c={Checksums.Crc32c(gzipped)},md5={Checksums.Md5(gzipped)}", TestData.Header(resp, "x-goog-hash"));
     }
 
     [Fact]

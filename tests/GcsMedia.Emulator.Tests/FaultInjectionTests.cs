@@ -227,8 +227,8 @@ public class FaultInjectionTests(EmulatorFixture f) : IClassFixture<EmulatorFixt
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         Assert.Equal(data.Length, body.Length);
         Assert.NotEqual(data, body);
-        Assert.Equal($"crc32c={TestData.Crc32c(data)},md5={TestData.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
-        Assert.NotEqual(TestData.Crc32c(data), TestData.Crc32c(body));
+        Assert.Equal($"crc32c={Checksums.Crc32c(data)},md5={Checksums.Md5(data)}", TestData.Header(resp, "x-goog-hash"));
+        Assert.NotEqual(Checksums.Crc32c(data), Checksums.Crc32c(body));
     }
 
     [Fact]
@@ -305,7 +305,7 @@ public class FaultInjectionTests(EmulatorFixture f) : IClassFixture<EmulatorFixt
         var id = await f.CreateRetryTestAsync("storage.objects.insert", "return-corrupted-data");
         var req = new HttpRequestMessage(HttpMethod.Post, $"{f.UploadUrl(bucket)}?uploadType=media&name=corrupt") { Content = new ByteArrayContent(data) };
         req.Headers.Add("x-retry-test-id", id);
-        req.Headers.TryAddWithoutValidation("x-goog-hash", $"crc32c={TestData.Crc32c(data)}");
+        req.Headers.TryAddWithoutValidation("x-goog-hash", $"crc32c={Checksums.Crc32c(data)}");
         using var resp = await f.Http.SendAsync(req);
         await TestData.ErrorAsync(resp, HttpStatusCode.BadRequest);
     }

@@ -130,7 +130,7 @@ public class ObjectRewriteTests(EmulatorFixture f) : IClassFixture<EmulatorFixtu
         Assert.Equal("copies/one", resource.GetProperty("name").GetString());
         Assert.Equal("text/csv", resource.GetProperty("contentType").GetString());
         Assert.Equal(source.GetProperty("crc32c").GetString(), resource.GetProperty("crc32c").GetString());
-        Assert.Equal(TestData.Crc32c(data), resource.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Crc32c(data), resource.GetProperty("crc32c").GetString());
         Assert.NotEqual(source.GetProperty("generation").GetString(), resource.GetProperty("generation").GetString());
         Assert.Equal(data, await f.Http.GetByteArrayAsync(f.DownloadUrl(other, "copies/one")));
         Assert.Equal(data, await f.Http.GetByteArrayAsync(f.DownloadUrl(bucket, name)));

@@ -20,8 +20,8 @@ public class ObjectMetadataTests(EmulatorFixture f) : IClassFixture<EmulatorFixt
         Assert.True(long.Parse(o.GetProperty("generation").GetString()!) > 0);
         Assert.Equal("1", o.GetProperty("metageneration").GetString());
         Assert.Equal("text/csv", o.GetProperty("contentType").GetString());
-        Assert.Equal(TestData.Md5(data), o.GetProperty("md5Hash").GetString());
-        Assert.Equal(TestData.Crc32c(data), o.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Md5(data), o.GetProperty("md5Hash").GetString());
+        Assert.Equal(Checksums.Crc32c(data), o.GetProperty("crc32c").GetString());
         Assert.False(string.IsNullOrEmpty(o.GetProperty("etag").GetString()));
         Assert.True(DateTimeOffset.TryParse(o.GetProperty("timeCreated").GetString(), out _));
         Assert.True(DateTimeOffset.TryParse(o.GetProperty("updated").GetString(), out _));

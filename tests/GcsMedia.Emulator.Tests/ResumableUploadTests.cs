@@ -42,8 +42,8 @@ public class ResumableUploadTests(EmulatorFixture f) : IClassFixture<EmulatorFix
         using var last = await f.PutChunkAsync(session, data, 2 * Q, data.Length - 2 * Q, $"bytes {2 * Q}-{data.Length - 1}/{data.Length}");
         var o = await ObjectAsync(last);
         Assert.Equal("600000", o.GetProperty("size").GetString());
-        Assert.Equal(TestData.Crc32c(data), o.GetProperty("crc32c").GetString());
-        Assert.Equal(TestData.Md5(data), o.GetProperty("md5Hash").GetString());
+        Assert.Equal(Checksums.Crc32c(data), o.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Md5(data), o.GetProperty("md5Hash").GetString());
         Assert.Equal("application/x-test", o.GetProperty("contentType").GetString());
         Assert.Equal(data, await f.Http.GetByteArrayAsync(f.DownloadUrl(bucket, "six")));
     }
@@ -113,7 +113,7 @@ public class ResumableUploadTests(EmulatorFixture f) : IClassFixture<EmulatorFix
             Assert.Equal($"bytes=0-{3 * Q - 1}", TestData.Header(resp, "Range"));
         using var last = await f.PutChunkAsync(session, data, 3 * Q, 100, $"bytes {3 * Q}-{3 * Q + 99}/{data.Length}");
         var o = await ObjectAsync(last);
-        Assert.Equal(TestData.Crc32c(data), o.GetProperty("crc32c").GetString());
+        Assert.Equal(Checksums.Crc32c(data), o.GetProperty("crc32c").GetString());
         Assert.Equal(data, await f.Http.GetByteArrayAsync(f.DownloadUrl(bucket, "overlap")));
     }
 
@@ -158,7 +158,7 @@ public class ResumableUploadTests(EmulatorFixture f) : IClassFixture<EmulatorFix
         var session = await f.StartResumableAsync(bucket, "hashok");
         (await f.PutChunkAsync(session, data, 0, Q, $"bytes 0-{Q - 1}/*")).Dispose();
         using var last = await f.PutChunkAsync(session, data, Q, 10, $"bytes {Q}-{Q + 9}/{data.Length}",
-            xGoogHash: $"crc32c={TestData.Crc32c(data)},md5={TestData.Md5(data)}");
+            xGoogHash: $"crc32c={Checksums.Crc32c(data)},md5={Checksums.Md5(data)}");
         await ObjectAsync(last);
     }
 

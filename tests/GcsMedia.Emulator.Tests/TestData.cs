@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace GcsMedia.Emulator.Tests;
@@ -11,21 +10,6 @@ internal static class TestData
         var data = new byte[size];
         System.Random.Shared.NextBytes(data);
         return data;
-    }
-
-    public static string Md5(byte[] data) => Convert.ToBase64String(MD5.HashData(data));
-
-    public static string Crc32c(byte[] data)
-    {
-        // Independent bitwise CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) for cross-checking the server.
-        uint crc = 0xFFFFFFFF;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
-        }
-        crc ^= 0xFFFFFFFF;
-        return Convert.ToBase64String([(byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc]);
     }
 
     public static string Header(HttpResponseMessage resp, string name) =>

@@ -136,7 +136,7 @@ public class MultipartUploadTests(EmulatorFixture f) : IClassFixture<EmulatorFix
         Assert.Equal("mp.bin", o.GetProperty("name").GetString());
         Assert.Equal("application/x-mp", o.GetProperty("contentType").GetString());
         Assert.Equal("v", o.GetProperty("metadata").GetProperty("k").GetString());
-        Assert.Equal(TestData.Md5(data), o.GetProperty("md5Hash").GetString());
+        Assert.Equal(Checksums.Md5(data), o.GetProperty("md5Hash").GetString());
         Assert.Equal(data, await f.Http.GetByteArrayAsync(f.DownloadUrl(bucket, "mp.bin")));
     }
 

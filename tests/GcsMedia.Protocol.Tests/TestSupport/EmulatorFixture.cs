@@ -9,9 +9,10 @@ namespace GcsMedia.Protocol.Tests.TestSupport;
 /// <summary>
 /// The GCS endpoint for integration tests: STORAGE_EMULATOR_HOST when it is set (build.ps1 sets it; any
 /// GCS-compatible emulator such as storage-testbench works), otherwise an in-process GcsMedia.Emulator.
-/// Share it with [Collection(EmulatorCollection.Name)].
+/// Share it with [Collection(EmulatorCollection.Name)]. GcsMedia.Transfers.Tests compiles this file too (linked) and
+/// adds its layer's helpers in a partial of its own.
 /// </summary>
-public sealed class EmulatorFixture : IAsyncLifetime
+public sealed partial class EmulatorFixture : IAsyncLifetime
 {
     private EmulatorServer? _server;
     private int _bucketCounter;
@@ -91,6 +92,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
         return JObject.Parse(await response.Content.ReadAsStringAsync());
     }
 
+    public async Task<byte[]> ReadObjectAsync(string bucket, string name)
+        => await Http.GetByteArrayAsync(Urls.MediaDownload(new GcsObjectRef(bucket, name), null));
+
     /// <summary>Registers storage-testbench fault instructions and returns the id for the x-retry-test-id header.</summary>
     public async Task<string> CreateRetryTestAsync(string method, params string[] instructions)
     {
@@ -114,6 +118,14 @@ public sealed class EmulatorFixture : IAsyncLifetime
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
+    }
+
+    /// <summary>The object's crc32c as GCS reports it (base64, big-endian).</summary>
+    public static string Crc32c(byte[] data)
+    {
+        using MediaHasher hasher = MediaHasher.Create(ChecksumType.Crc32c)!;
+        hasher.Append(data, 0, data.Length);
+        return hasher.GetBase64();
     }
 
     private string Root => Endpoint.GetLeftPart(UriPartial.Authority);

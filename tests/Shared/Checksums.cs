@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 
-namespace GcsMedia.OfficialClient.Tests;
+namespace GcsMedia.Tests.Shared;
 
-/// <summary>Expected checksums, computed here independently of both the emulator and the client.</summary>
+/// <summary>
+/// Expected checksums, computed here independently of the emulator, GcsMedia.Protocol and the official client.
+/// Linked into the emulator and official-client test projects.
+/// </summary>
 internal static class Checksums
 {
     public static string Md5(byte[] data) => Convert.ToBase64String(MD5.HashData(data));
