@@ -18,7 +18,7 @@ BeforeAll {
     $sessionSecret = 'SESSION-SECRET-upload-77f1'
     $file = (New-TestFile (Join-Path $TestDrive 'secret.bin') (700KB) 9).FullName
     $mpuFile = (New-TestFile (Join-Path $TestDrive 'mpu.bin') (6MB) 10).FullName
-    $null = Send-TestObject $bucket 'dl.bin' ([byte[]](1..100))
+    $dl = Send-TestObject $bucket 'dl.bin' ([byte[]](1..100))
     $null = Send-TestObject $bucket 'tree/a.bin' ([byte[]](1..100))
     $tree = Join-Path $TestDrive 'tree'
     $null = New-Item -ItemType Directory $tree
@@ -26,6 +26,7 @@ BeforeAll {
     $upload = New-GcsMpu "gs://$bucket/mpu.bin"   # a real upload id for the part/complete/abort calls
 
     $fault = @('return-503', 'return-503', 'return-401')
+    # (Remove-GcsObject retries only a conditional delete, one that cannot remove a newer generation: hence -IfGenerationMatch.)
     $calls = [ordered]@{
         'Send-GcsMedia -Resumable' = @{ M = 'storage.objects.insert'; S = 'Send-GcsMedia -Path $a.File -Bucket $a.Bucket -ObjectName r.bin -Resumable -ChunkSize 256KB @x' }
         'Send-GcsMedia (simple)' = @{ M = 'storage.objects.insert'; S = 'Send-GcsMedia -Path $a.File -Bucket $a.Bucket -ObjectName s.bin @x' }
@@ -42,7 +43,7 @@ BeforeAll {
         'Receive-GcsMedia -Recurse (folder)' = @{ M = 'storage.objects.list'; S = 'Receive-GcsMedia "gs://$($a.Bucket)/tree/" -OutFile (Join-Path $a.Dir "tree") -Recurse @x' }
         'Get-GcsObject' = @{ M = 'storage.objects.get'; S = 'Get-GcsObject "gs://$($a.Bucket)/dl.bin" @x' }
         'Get-GcsObject (listing)' = @{ M = 'storage.objects.list'; S = 'Get-GcsObject -Bucket $a.Bucket -Prefix tree/ -Recurse @x' }
-        'Remove-GcsObject' = @{ M = 'storage.objects.delete'; S = 'Remove-GcsObject "gs://$($a.Bucket)/dl.bin" -Force @x' }
+        'Remove-GcsObject' = @{ M = 'storage.objects.delete'; S = 'Remove-GcsObject "gs://$($a.Bucket)/dl.bin" -IfGenerationMatch $a.Generation -Force @x' }
         'Copy-GcsObject' = @{ M = 'storage.objects.rewrite'; S = 'Copy-GcsObject "gs://$($a.Bucket)/dl.bin" -Destination "gs://$($a.Bucket)/copy.bin" @x' }
     }
 
@@ -56,7 +57,7 @@ BeforeAll {
             $dir = Join-Path $TestDrive "$target-$($runs.Count)"
             $null = New-Item -ItemType Directory $dir
             $a = @{
-                Bucket = $bucket; File = $file; Tree = $tree; MpuFile = $mpuFile; Dir = $dir; UploadId = $upload.UploadId
+                Bucket = $bucket; File = $file; Tree = $tree; Generation = [long]$dl.generation; MpuFile = $mpuFile; Dir = $dir; UploadId = $upload.UploadId
                 Session = "$endpoint/upload/storage/v1/b/$bucket/o?uploadType=resumable&name=sess.bin&upload_id=$sessionSecret"
                 X = @{ Endpoint = $endpoint; AccessToken = $token; EncryptionKey = $key; Headers = $headers; Verbose = $true; Debug = $true; ErrorAction = 'Continue' }
             }
