@@ -227,7 +227,7 @@ Describe 'Retries and Ctrl+C' {
         try {
             $null = $shell.AddScript("`$env:GCSMEDIA_MAX_RETRY_SECONDS = '600'; Import-Module '$ModuleManifest'; Get-GcsObject gs://$b/ -Endpoint $Emulator | Remove-GcsObject -Force -ThrottleLimit 2 -Endpoint $Emulator -Headers @{ 'x-retry-test-id' = '$id' }")
             $pending = $shell.BeginInvoke()
-            Start-Sleep -Milliseconds 2500
+            Wait-RetryTestRemaining $id 37   # three 503s served: the deletes are in their retry loop
             $pending.IsCompleted | Should -BeFalse -Because 'the deletes are still being retried'
             $clock = [System.Diagnostics.Stopwatch]::StartNew()
             $shell.Stop()

@@ -130,7 +130,8 @@ Describe 'Receive-GcsMedia' {
     It 'leaves a .partial when stopped midway and resumes it on the next run' {
         $big = New-TestFile (Join-Path $TestDrive 'big.bin') (4MB) 11
         $bigObject = Send-TestObject $bucket 'big.bin' ([System.IO.File]::ReadAllBytes($big.FullName))
-        $id = New-RetryTest @{ 'storage.objects.get' = @('stall-for-5s-after-1024K') }
+        # The stall outlasts any Stop() under load, so the download cannot finish before it is stopped.
+        $id = New-RetryTest @{ 'storage.objects.get' = @('stall-for-30s-after-1024K') }
         $out = Join-Path $TestDrive 'big-copy.bin'
         $ps = [powershell]::Create()
         $null = $ps.AddScript({

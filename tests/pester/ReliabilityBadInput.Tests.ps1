@@ -85,6 +85,45 @@ BeforeDiscovery {
         @{ P = 'Bucket'; Case = 'Get-GcsMpu -Bucket gs://b/o'; S = { Get-GcsMpu -Bucket "gs://$bucket/o" @c } }
         @{ P = 'Bucket'; Case = 'Get-GcsMpu -Bucket a/b'; S = { Get-GcsMpu -Bucket 'a/b' @c } }
         @{ P = 'Bucket'; Case = 'Get-GcsMpu -Bucket empty'; S = { Get-GcsMpu -Bucket '' @c } }
+        # Send-GcsMedia -Recurse (folder uploads)
+        @{ P = 'Include'; Case = 'Send -Include without -Recurse'; S = { Send-GcsMedia -Path $tree -Bucket $bucket -Include '*.bin' @c } }
+        @{ P = 'SkipUnchanged'; Case = 'Send -SkipUnchanged without -Recurse'; S = { Send-GcsMedia -Path $file -Bucket $bucket -SkipUnchanged @c } }
+        @{ P = 'PartSize'; Case = 'Send -Recurse -PartSize without -Parallel'; S = { Send-GcsMedia -Path $tree -Bucket $bucket -Recurse -PartSize 8MB @c } }
+        @{ P = 'ThrottleLimit'; Case = 'Send -Recurse -ThrottleLimit 0'; S = { Send-GcsMedia -Path $tree -Bucket $bucket -Recurse -ThrottleLimit 0 @c } }
+        @{ P = 'Bucket'; Case = 'Send -Recurse -Bucket a/b'; S = { Send-GcsMedia -Path $tree -Bucket 'a/b' -Recurse @c } }
+        @{ P = 'EncryptionKey'; Case = 'Send -Recurse -EncryptionKey 31 bytes'; S = { Send-GcsMedia -Path $tree -Bucket $bucket -Recurse -EncryptionKey ([Convert]::ToBase64String([byte[]](1..31))) @c } }
+        # Receive-GcsMedia -Recurse (folder downloads)
+        @{ P = 'Start'; Case = 'Receive -Recurse -Start 5'; S = { Receive-GcsMedia "gs://$bucket/tree/" -OutFile $outDir -Recurse -Start 5 @c } }
+        @{ P = 'ChunkSize'; Case = 'Receive -Recurse -ChunkSize 1MB'; S = { Receive-GcsMedia "gs://$bucket/tree/" -OutFile $outDir -Recurse -ChunkSize 1MB @c } }
+        @{ P = 'OutFile'; Case = 'Receive -Recurse -OutFile an existing file'; S = { Receive-GcsMedia "gs://$bucket/tree/" -OutFile $file -Recurse @c } }
+        @{ P = 'Exclude'; Case = 'Receive -Exclude without -Recurse'; S = { Receive-GcsMedia "gs://$bucket/o" -OutFile $out -Exclude '*.tmp' @c } }
+        @{ P = 'ThrottleLimit'; Case = 'Receive -Recurse -ThrottleLimit 0'; S = { Receive-GcsMedia "gs://$bucket/tree/" -OutFile $outDir -Recurse -ThrottleLimit 0 @c } }
+        @{ P = 'Bucket'; Case = 'Receive -Recurse -Bucket a/b'; S = { Receive-GcsMedia -Bucket 'a/b' -ObjectName tree/ -OutFile $outDir -Recurse @c } }
+        # Get-GcsObject
+        @{ P = 'Uri'; Case = 'Get-GcsObject -Uri http://'; S = { Get-GcsObject -Uri "http://example.com/$bucket/o" @c } }
+        @{ P = 'Bucket'; Case = 'Get-GcsObject -Bucket a/b'; S = { Get-GcsObject -Bucket 'a/b' @c } }
+        @{ P = 'Generation'; Case = 'Get-GcsObject -Generation 0'; S = { Get-GcsObject "gs://$bucket/o" -Generation 0 @c } }
+        @{ P = 'Generation'; Case = 'Get-GcsObject -Generation on a listing'; S = { Get-GcsObject "gs://$bucket/tree/" -Generation 5 @c } }
+        @{ P = 'PageSize'; Case = 'Get-GcsObject -PageSize 0'; S = { Get-GcsObject -Bucket $bucket -PageSize 0 @c } }
+        @{ P = 'PageSize'; Case = 'Get-GcsObject -PageSize 1001'; S = { Get-GcsObject -Bucket $bucket -PageSize 1001 @c } }
+        @{ P = 'EncryptionKey'; Case = 'Get-GcsObject -EncryptionKey not base64'; S = { Get-GcsObject "gs://$bucket/o" -EncryptionKey '!!!!' @c } }
+        # Remove-GcsObject
+        @{ P = 'Uri'; Case = 'Remove-GcsObject -Uri gs://bucket-only'; S = { Remove-GcsObject -Uri "gs://$bucket" -Force @c } }
+        @{ P = 'Bucket'; Case = 'Remove-GcsObject -Bucket a/b'; S = { Remove-GcsObject -Bucket 'a/b' -ObjectName o -Force @c } }
+        @{ P = 'ObjectName'; Case = 'Remove-GcsObject -ObjectName empty'; S = { Remove-GcsObject -Bucket $bucket -ObjectName '' -Force @c } }
+        @{ P = 'Generation'; Case = 'Remove-GcsObject -Generation 0'; S = { Remove-GcsObject "gs://$bucket/o" -Generation 0 -Force @c } }
+        @{ P = 'IfGenerationMatch'; Case = 'Remove-GcsObject -IfGenerationMatch -1'; S = { Remove-GcsObject "gs://$bucket/o" -IfGenerationMatch (-1) -Force @c } }
+        @{ P = 'ThrottleLimit'; Case = 'Remove-GcsObject -ThrottleLimit 65'; S = { Remove-GcsObject "gs://$bucket/o" -ThrottleLimit 65 -Force @c } }
+        @{ P = 'InputObject'; Case = 'Remove-GcsObject -InputObject $null'; S = { Remove-GcsObject -InputObject $null -Force @c } }
+        # Copy-GcsObject
+        @{ P = 'Uri'; Case = 'Copy-GcsObject -Uri gs://bucket-only'; S = { Copy-GcsObject -Uri "gs://$bucket" -Destination "gs://$bucket/d" @c } }
+        @{ P = 'Destination'; Case = 'Copy-GcsObject -Destination http://'; S = { Copy-GcsObject "gs://$bucket/o" -Destination 'http://example.com/d' @c } }
+        @{ P = 'Destination'; Case = 'Copy-GcsObject -Destination the source itself'; S = { Copy-GcsObject "gs://$bucket/o" -Destination "gs://$bucket/o" @c } }
+        @{ P = 'Destination'; Case = 'Copy-GcsObject -Destination empty'; S = { Copy-GcsObject "gs://$bucket/o" -Destination '' @c } }
+        @{ P = 'SourceGeneration'; Case = 'Copy-GcsObject -SourceGeneration 0'; S = { Copy-GcsObject "gs://$bucket/o" -Destination "gs://$bucket/d" -SourceGeneration 0 @c } }
+        @{ P = 'MaxBytesPerCall'; Case = 'Copy-GcsObject -MaxBytesPerCall 0'; S = { Copy-GcsObject "gs://$bucket/o" -Destination "gs://$bucket/d" -MaxBytesPerCall 0 @c } }
+        @{ P = 'SourceEncryptionKey'; Case = 'Copy-GcsObject -SourceEncryptionKey 16 bytes'; S = { Copy-GcsObject "gs://$bucket/o" -Destination "gs://$bucket/d" -SourceEncryptionKey ([Convert]::ToBase64String([byte[]](1..16))) @c } }
+        @{ P = 'EncryptionKey'; Case = 'Copy-GcsObject -EncryptionKey empty string'; S = { Copy-GcsObject "gs://$bucket/o" -Destination "gs://$bucket/d" -EncryptionKey '' @c } }
     )
 }
 
@@ -95,7 +134,11 @@ BeforeAll {
     $file = (New-TestFile (Join-Path $TestDrive 'in.bin') 1000 1).FullName
     $big = (New-TestFile (Join-Path $TestDrive 'big.bin') (11MB) 2).FullName
     $out = Join-Path $TestDrive 'out.bin'
-    $methods = 'storage.objects.insert', 'storage.objects.get', 'storage.objects.list', 'storage.objects.delete', 'storage.buckets.get',
+    $outDir = Join-Path $TestDrive 'outdir'
+    $tree = Join-Path $TestDrive 'tree'
+    $null = New-Item -ItemType Directory (Join-Path $tree 'sub')
+    $null = New-TestFile (Join-Path $tree 'sub/a.bin') 100 3
+    $methods = 'storage.objects.insert', 'storage.objects.get', 'storage.objects.list', 'storage.objects.delete', 'storage.objects.rewrite', 'storage.buckets.get',
     'storage.multipart.initiate', 'storage.multipart.uploadPart', 'storage.multipart.complete', 'storage.multipart.abort',
     'storage.multipart.list', 'storage.multipart.listParts'
     $instructions = @{}
@@ -129,6 +172,13 @@ Describe 'Bad input table' {
         $after | Should -Be $before -Because 'no request may reach the server'
         $caught.FullyQualifiedErrorId | Should -Not -BeLike 'GcsMedia.ServerError*'
         $script:refused++
+    }
+
+    It 'has cases for every exported cmdlet and both folder modes' -ForEach @(@{ Cases = $cases }) {
+        $covered = @($Cases | ForEach-Object { $_.S.ToString().Trim().Split(' ')[0] } | Sort-Object -Unique)
+        foreach ($name in (Get-Command -Module GcsMedia -CommandType Cmdlet).Name) { $covered | Should -Contain $name -Because "every cmdlet's input must be checked" }
+        @($Cases | Where-Object { $_.S.ToString() -match '^\s*Send-GcsMedia .*-Recurse' }).Count | Should -BeGreaterThan 0
+        @($Cases | Where-Object { $_.S.ToString() -match '^\s*Receive-GcsMedia .*-Recurse' }).Count | Should -BeGreaterThan 0
     }
 
     It 'sent nothing at all: every instruction of the retry test is still there' {

@@ -5,7 +5,8 @@
 # key, or a session URI / upload id. Each cmdlet runs in its own runspace, side by side, so the backoff waits overlap.
 BeforeDiscovery {
     $names = @('Send-GcsMedia -Resumable', 'Send-GcsMedia (simple)', 'Send-GcsMedia -Value (multipart)', 'Receive-GcsMedia', 'Resume-GcsUpload -SessionUri',
-        'New-GcsMpu', 'Add-GcsMpuPart', 'Complete-GcsMpu', 'Stop-GcsMpu', 'Get-GcsMpu', 'Get-GcsMpuPart') | ForEach-Object { @{ Name = $_ } }
+        'New-GcsMpu', 'Add-GcsMpuPart', 'Complete-GcsMpu', 'Stop-GcsMpu', 'Get-GcsMpu', 'Get-GcsMpuPart',
+        'Send-GcsMedia -Recurse (folder)', 'Receive-GcsMedia -Recurse (folder)', 'Get-GcsObject', 'Get-GcsObject (listing)', 'Remove-GcsObject', 'Copy-GcsObject') | ForEach-Object { @{ Name = $_ } }
 }
 
 BeforeAll {
@@ -17,10 +18,15 @@ BeforeAll {
     $sessionSecret = 'SESSION-SECRET-upload-77f1'
     $file = (New-TestFile (Join-Path $TestDrive 'secret.bin') (700KB) 9).FullName
     $mpuFile = (New-TestFile (Join-Path $TestDrive 'mpu.bin') (6MB) 10).FullName
-    $null = Send-TestObject $bucket 'dl.bin' ([byte[]](1..100))
+    $dl = Send-TestObject $bucket 'dl.bin' ([byte[]](1..100))
+    $null = Send-TestObject $bucket 'tree/a.bin' ([byte[]](1..100))
+    $tree = Join-Path $TestDrive 'tree'
+    $null = New-Item -ItemType Directory $tree
+    $null = New-TestFile (Join-Path $tree 'a.bin') 1000 11
     $upload = New-GcsMpu "gs://$bucket/mpu.bin"   # a real upload id for the part/complete/abort calls
 
     $fault = @('return-503', 'return-503', 'return-401')
+    # (Remove-GcsObject retries only a conditional delete, one that cannot remove a newer generation: hence -IfGenerationMatch.)
     $calls = [ordered]@{
         'Send-GcsMedia -Resumable' = @{ M = 'storage.objects.insert'; S = 'Send-GcsMedia -Path $a.File -Bucket $a.Bucket -ObjectName r.bin -Resumable -ChunkSize 256KB @x' }
         'Send-GcsMedia (simple)' = @{ M = 'storage.objects.insert'; S = 'Send-GcsMedia -Path $a.File -Bucket $a.Bucket -ObjectName s.bin @x' }
@@ -33,6 +39,12 @@ BeforeAll {
         'Stop-GcsMpu' = @{ M = 'storage.multipart.abort'; S = 'Stop-GcsMpu -Uri "gs://$($a.Bucket)/mpu.bin" -UploadId $a.UploadId -PassThru @x' }
         'Get-GcsMpu' = @{ M = 'storage.multipart.list'; S = 'Get-GcsMpu -Bucket $a.Bucket @x' }
         'Get-GcsMpuPart' = @{ M = 'storage.multipart.listParts'; S = 'Get-GcsMpuPart -Uri "gs://$($a.Bucket)/mpu.bin" -UploadId $a.UploadId @x' }
+        'Send-GcsMedia -Recurse (folder)' = @{ M = 'storage.objects.insert'; S = 'Send-GcsMedia -Path $a.Tree -Uri "gs://$($a.Bucket)/up/" -Recurse @x' }
+        'Receive-GcsMedia -Recurse (folder)' = @{ M = 'storage.objects.list'; S = 'Receive-GcsMedia "gs://$($a.Bucket)/tree/" -OutFile (Join-Path $a.Dir "tree") -Recurse @x' }
+        'Get-GcsObject' = @{ M = 'storage.objects.get'; S = 'Get-GcsObject "gs://$($a.Bucket)/dl.bin" @x' }
+        'Get-GcsObject (listing)' = @{ M = 'storage.objects.list'; S = 'Get-GcsObject -Bucket $a.Bucket -Prefix tree/ -Recurse @x' }
+        'Remove-GcsObject' = @{ M = 'storage.objects.delete'; S = 'Remove-GcsObject "gs://$($a.Bucket)/dl.bin" -IfGenerationMatch $a.Generation -Force @x' }
+        'Copy-GcsObject' = @{ M = 'storage.objects.rewrite'; S = 'Copy-GcsObject "gs://$($a.Bucket)/dl.bin" -Destination "gs://$($a.Bucket)/copy.bin" @x' }
     }
 
     $runs = [System.Collections.Generic.List[object]]::new()
@@ -45,7 +57,7 @@ BeforeAll {
             $dir = Join-Path $TestDrive "$target-$($runs.Count)"
             $null = New-Item -ItemType Directory $dir
             $a = @{
-                Bucket = $bucket; File = $file; MpuFile = $mpuFile; Dir = $dir; UploadId = $upload.UploadId
+                Bucket = $bucket; File = $file; Tree = $tree; Generation = [long]$dl.generation; MpuFile = $mpuFile; Dir = $dir; UploadId = $upload.UploadId
                 Session = "$endpoint/upload/storage/v1/b/$bucket/o?uploadType=resumable&name=sess.bin&upload_id=$sessionSecret"
                 X = @{ Endpoint = $endpoint; AccessToken = $token; EncryptionKey = $key; Headers = $headers; Verbose = $true; Debug = $true; ErrorAction = 'Continue' }
             }
@@ -135,6 +147,14 @@ Describe 'Secrets under failure' {
         $run = $runs | Where-Object { $_.Target -eq 'down' -and $_.Name -eq $Name }
         $run.Hung | Should -BeFalse
         ($run.Errors + $run.Retries) | Should -BeGreaterThan 0 -Because 'a user watching -Verbose must see why nothing happens'
+    }
+
+    It 'has a case for every exported cmdlet, and its names match the table' -ForEach @(@{ Expected = @($names | ForEach-Object { $_.Name }) }) {
+        foreach ($cmdlet in (Get-Command -Module GcsMedia -CommandType Cmdlet).Name) {
+            @($calls.Keys | Where-Object { $_ -eq $cmdlet -or $_ -like "$cmdlet *" }).Count | Should -BeGreaterThan 0 -Because "$cmdlet must be run against the failing server"
+        }
+        @($calls.Keys) | Should -Be @($runs | Where-Object Target -eq 'failing' | ForEach-Object Name)
+        @($runs | Where-Object Target -eq 'failing' | ForEach-Object Name | Sort-Object) | Should -Be @($Expected | Sort-Object)
     }
 
     It 'leaks no token, key, session URI or upload id anywhere' {

@@ -23,7 +23,7 @@ BeforeAll {
             Start-Sleep -Milliseconds 100
             $state = Get-ChildItem $env:GCSMEDIA_STATE_DIR -Filter *.json -ErrorAction SilentlyContinue | Select-Object -First 1
         }
-        Start-Sleep -Milliseconds 1500   # into the stalled chunk
+        Wait-RetryTestRemaining $id 1   # the first 8 s stall has been handed to a chunk request: it is in flight
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $ps.Stop()
         $stopSeconds = $watch.Elapsed.TotalSeconds

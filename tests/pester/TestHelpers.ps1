@@ -66,3 +66,19 @@ function Get-PwshPath {
     if (Test-Path $candidate) { return $candidate }
     throw "Cannot find a pwsh executable (process: $current, PSHOME: $PSHOME)."
 }
+
+# How many instructions of a retry test are still unconsumed (an instruction is consumed when its request arrives).
+function Get-RetryTestRemaining([string] $Id) {
+    $test = Invoke-RestMethod "$script:Emulator/retry_test/$Id"
+    (@($test.instructions.PSObject.Properties | ForEach-Object { @($_.Value).Count }) | Measure-Object -Sum).Sum
+}
+
+# Waits until at most $Remaining instructions of the retry test are left, i.e. the request that consumes the next
+# one has reached the server. Throws when that does not happen in time, so no test goes on assuming it did.
+function Wait-RetryTestRemaining([string] $Id, [int] $Remaining, [int] $Seconds = 60) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while ((Get-RetryTestRemaining $Id) -gt $Remaining) {
+        if ([DateTime]::UtcNow -ge $deadline) { throw "retry test ${Id}: still more than $Remaining instructions left after $Seconds s" }
+        Start-Sleep -Milliseconds 20
+    }
+}

@@ -252,7 +252,7 @@ namespace GcsMedia.Cmdlets.Commands
             string destination = GetUnresolvedProviderPathFromPSPath(OutFile);
             if (File.Exists(destination))
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument($"-Destination '{destination}' is a file; -Recurse needs a folder (it is created if missing).", "OutFile", destination));
+                ThrowTerminatingError(GcsErrors.InvalidArgument($"-OutFile (-Destination) '{destination}' is a file; -Recurse needs a folder (it is created if missing).", "OutFile", destination));
             }
 
             string scope = $"gs://{bucket}/{prefix}";

@@ -155,7 +155,7 @@ public sealed class SlicedDownloadTests(EmulatorFixture fixture) : IDisposable
 
         Task<SlicedDownloadResult> running = download.ConsumeAsync(fixture.Http, cts.Token);
         Stopwatch waitForBytes = Stopwatch.StartNew();
-        while (download.BytesWritten == 0 && !running.IsCompleted && waitForBytes.Elapsed < TimeSpan.FromSeconds(5))
+        while (download.BytesWritten == 0 && !running.IsCompleted && waitForBytes.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(10);
         }
