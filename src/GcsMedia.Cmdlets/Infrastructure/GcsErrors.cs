@@ -80,7 +80,7 @@ namespace GcsMedia.Cmdlets
                 case HttpRequestException _:
                 case System.Net.Sockets.SocketException _:
                     return Create(exception, "ConnectionFailed", ErrorCategory.ConnectionError, target,
-                        $"Could not reach the storage endpoint for {what}: {Redact(exception.Message)} Check the network and -Endpoint / STORAGE_EMULATOR_HOST; the command retried transient failures before giving up.");
+                        $"Could not reach the storage endpoint for {what}: {Redact(exception.Message)} Check the network and -Endpoint / STORAGE_EMULATOR_HOST." + RetryNote);
                 case TimeoutException _:
                 case OperationCanceledException _:
                     return Create(exception, "Timeout", ErrorCategory.OperationTimeout, target,
@@ -92,6 +92,9 @@ namespace GcsMedia.Cmdlets
                     return Create(exception, "Failed", ErrorCategory.NotSpecified, target, Redact(exception.Message));
             }
         }
+
+        private const string RetryNote =
+            " Transient failures are retried for up to -RetryTimeout, except requests that cannot safely be repeated (a delete or server-side copy without a generation precondition).";
 
         public static ErrorRecord FromStatus(Exception exception, int status, object? target, bool preconditionMeansExists, string detail)
         {
@@ -120,12 +123,12 @@ namespace GcsMedia.Cmdlets
                 case 408:
                 case 429:
                     return Create(exception, "Throttled", ErrorCategory.LimitsExceeded, target,
-                        $"The server kept throttling the request for {what} ({status}) after retries. {detail} Wait and run the command again.");
+                        $"The server kept throttling the request for {what} ({status}). {detail} Wait and run the command again." + RetryNote);
                 default:
                     if (status >= 500)
                     {
                         return Create(exception, "ServerError", ErrorCategory.ConnectionError, target,
-                            $"The server failed the request for {what} ({status}) after retries. {detail} Run the command again later; resumable transfers continue where they stopped.");
+                            $"The server failed the request for {what} ({status}). {detail} Run the command again later; resumable transfers continue where they stopped." + RetryNote);
                     }
 
                     return Create(exception, "HttpError", ErrorCategory.NotSpecified, target,
