@@ -753,7 +753,7 @@ function Add-MemoryRow([string] $Figure, [string] $Key, [long] $BufferBytes) {
     $limitMiB = $BufferBytes / 1MB + 16
     $met = if ($addedMiB -le $limitMiB) { 'yes' } else { 'NO' }
     if ($met -eq 'NO') { $misses.Add(('{0}: +{1:N0} MiB over the idle pwsh against a limit of +{2:N0} MiB.' -f $Figure, $addedMiB, $limitMiB)) }
-    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('+{0} MiB (peak {1} MiB)' -f (Format-Number $addedMiB 'N0'), (Format-Number ($peak / 1024) 'N0')); Peer = ('{0} MiB (idle pwsh + module)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
+    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('{0} MiB (peak {1} MiB)' -f $(if ($addedMiB -ge 0) { '+' + (Format-Number $addedMiB 'N0') } else { Format-Number $addedMiB 'N0' }), (Format-Number ($peak / 1024) 'N0')); Peer = ('{0} MiB (idle pwsh + module)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
 }
 
 $noCurl = if ($curlVersion) { '' } else { 'curl not found' }
