@@ -909,7 +909,7 @@ $handMarker = '<!-- Everything below this line is written by hand and kept by Ru
 $markerAt = if ($previous) { [array]::IndexOf($previous, $handMarker) } else { -1 }
 $md.Add('')
 $md.Add($handMarker)
-if ($markerAt -ge 0) { $md.AddRange([string[]]($previous | Select-Object -Skip ($markerAt + 1))) }
+if ($markerAt -ge 0) { foreach ($line in @($previous | Select-Object -Skip ($markerAt + 1))) { $md.Add([string]$line) } }
 
 $resultsDir = Split-Path $ResultsPath -Parent
 if (-not (Test-Path $resultsDir)) { New-Item -ItemType Directory -Path $resultsDir -Force | Out-Null }
