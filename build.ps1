@@ -38,7 +38,7 @@ function Invoke-Build([switch] $ProductOnly) {
     foreach ($target in $targets) {
         Invoke-Native dotnet build (Join-Path $RepoRoot $target) -c $Configuration --nologo '--verbosity:minimal'
     }
-    & (Join-Path $RepoRoot 'tools/Build-Module.ps1') -RepoRoot $RepoRoot -Configuration $Configuration -ModuleOut $ModuleOut
+    & (Join-Path $RepoRoot 'tools/Build-Module.ps1') -RepoRoot $RepoRoot -Configuration $Configuration -ModuleOut $ModuleOut -ReadyToRun
     & (Join-Path $RepoRoot 'tools/Build-Docs.ps1') -RepoRoot $RepoRoot -ModuleOut $ModuleOut
 }
 

@@ -17,22 +17,29 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     [ValidateRange(1, 50)]
-    [int] $Repetitions = 3,
+    [int] $Repetitions = 5,
     [ValidateRange(1, 65536)]
     [int] $SizeMB = 1024,
     # File size for the shaped-link figures (sliced download, parallel MPU) against the second emulator.
     [ValidateRange(1, 65536)]
     [int] $ShapedSizeMB = 256,
+    [ValidateRange(1, 50)]
+    [int] $ShapedRepetitions = 3,
     [int] $ShapedLatencyMs = 50,
     [double] $ShapedBandwidthMbps = 200,
     [int] $ImportRuns = 5,
     [int] $HashBufferMB = 256,
-    # Our resumable upload chunk size (the cmdlet's default is 16 MiB).
-    [long] $ChunkSize = 16MB,
+    # -Resumable chunk sizes (MiB) for the chunk-size curve; the module's default chunk is measured as its own row.
+    [int[]] $ChunkCurveMB = @(8, 16, 64, 256),
+    # Transfers of each kind per repetition in the warm pwsh (downloads alternate -Checksum Crc32c / None).
+    [ValidateRange(1, 20)]
+    [int] $WarmTransfers = 2,
+    # The large size for the memory rows (one download and one -Resumable upload, each in a fresh pwsh); 0 skips.
+    [int] $MemorySizeMB = 4096,
     [long] $MpuPartSize = 32MB,
     [int] $Parallelism = 8,
-    # Development run: 128 MiB, 1 repetition (the shaped-link file keeps -ShapedSizeMB, so the MPU still has
-    # 8 parts), results to bench/work/RESULTS.quick.md.
+    # Development run: 128 MiB, 1 repetition, 512 MiB memory rows (the shaped-link file keeps -ShapedSizeMB, so the
+    # MPU still has 8 parts), results to bench/work/RESULTS.quick.md.
     [switch] $Quick,
     [string] $ResultsPath
 )
@@ -46,6 +53,8 @@ if (-not $ModuleOut) { $ModuleOut = Join-Path $RepoRoot 'out/GcsMedia' }
 if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('SizeMB')) { $SizeMB = 128 }
     if (-not $PSBoundParameters.ContainsKey('Repetitions')) { $Repetitions = 1 }
+    if (-not $PSBoundParameters.ContainsKey('ShapedRepetitions')) { $ShapedRepetitions = 1 }
+    if (-not $PSBoundParameters.ContainsKey('MemorySizeMB')) { $MemorySizeMB = 512 }
 }
 if (-not $ResultsPath) {
     $ResultsPath = if ($Quick) { Join-Path $PSScriptRoot 'work/RESULTS.quick.md' } else { Join-Path $PSScriptRoot 'RESULTS.md' }
@@ -130,16 +139,29 @@ function Invoke-Peer {
     $json
 }
 
-# The script each fresh pwsh runs. Times only the cmdlet call (Stopwatch) and reads its own VmHWM at the end.
+# The script each fresh pwsh runs. Times only the cmdlet calls (Stopwatch), as a script meets them: the first
+# transfer after Import-Module (and, for 'Warm*', the ones after it in the same process); reads its own VmHWM at the end.
 $ChildScript = @'
 param([string] $Operation, [string] $ModulePath, [string] $Endpoint, [string] $Uri, [string] $File,
-      [string] $Checksum = 'Crc32c', [int] $ThrottleLimit = 0, [long] $ChunkSize = 0, [long] $PartSize = 0)
+      [string] $Checksum = 'Crc32c', [int] $ThrottleLimit = 0, [long] $ChunkSize = 0, [long] $PartSize = 0,
+      [string] $Mode = 'Resumable', [int] $Count = 1, [string] $ExpectedCrc32c = '', [long] $ExpectedBytes = 0)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $result = [ordered]@{}
 function Get-PeakRssKb {
     $line = Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }
     if ($line) { [long](($line -split '\s+')[1]) } else { -1 }
+}
+# The crc32c of a downloaded file with the module's own Crc32cHasher (the same class the peer program uses),
+# outside the timed region; a -Checksum None download is checked this way.
+function Get-FileCrc32c([string] $Path) {
+    $type = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GcsMedia.Protocol' } |
+        ForEach-Object { $_.GetType('GcsMedia.Protocol.Crc32cHasher') } | Where-Object { $_ } | Select-Object -First 1
+    $hasher = [Activator]::CreateInstance($type)
+    $buffer = [byte[]]::new(4MB)
+    $stream = [System.IO.File]::OpenRead($Path)
+    try { while (($n = $stream.Read($buffer, 0, $buffer.Length)) -gt 0) { $hasher.Append($buffer, 0, $n) } } finally { $stream.Dispose() }
+    $hasher.GetBase64()
 }
 try {
     if ($Operation -ne 'Empty') {
@@ -152,11 +174,15 @@ try {
     switch ($Operation) {
         'Probe' {
             $receive = Get-Command Receive-GcsMedia -ErrorAction SilentlyContinue
+            $send = Get-Command Send-GcsMedia -ErrorAction SilentlyContinue
             $add = Get-Command Add-GcsMpuPart -ErrorAction SilentlyContinue
             $result.slicedDownload = [bool]($receive -and $receive.Parameters.ContainsKey('ThrottleLimit'))
             $result.mpu = [bool]((Get-Command New-GcsMpu -ErrorAction SilentlyContinue) -and (Get-Command Complete-GcsMpu -ErrorAction SilentlyContinue) -and
                 $add -and $add.Parameters.ContainsKey('PartSize') -and $add.Parameters.ContainsKey('ThrottleLimit'))
-            $result.resumable = [bool]((Get-Command Send-GcsMedia -ErrorAction SilentlyContinue) -and (Get-Command Send-GcsMedia).Parameters.ContainsKey('Resumable'))
+            $result.resumable = [bool]($send -and $send.Parameters.ContainsKey('Resumable'))
+            $result.recurse = [bool]($send -and $send.Parameters.ContainsKey('Recurse'))
+            # The chunk size -Resumable uses when -ChunkSize is not given: a new cmdlet object's property default.
+            $result.defaultChunkSize = [long]([Activator]::CreateInstance($send.ImplementingType).ChunkSize)
             $result.receive = [bool]$receive
             $result.moduleVersion = [string](Get-Module GcsMedia).Version
         }
@@ -171,8 +197,10 @@ try {
             $result.checksumVerified = [bool]$r.ChecksumVerified
         }
         'Send' {
+            $p = @{ Path = $File; Uri = $Uri; Checksum = $Checksum }
+            if ($Mode -eq 'Resumable') { $p.Resumable = $true; if ($ChunkSize -gt 0) { $p.ChunkSize = $ChunkSize } }
             $sw.Restart()
-            $r = Send-GcsMedia -Path $File -Uri $Uri -Resumable -ChunkSize $ChunkSize -Checksum $Checksum
+            $r = Send-GcsMedia @p
             $sw.Stop()
             $result.ms = $sw.Elapsed.TotalMilliseconds
             $result.bytes = [long]$r.Size
@@ -186,14 +214,78 @@ try {
             $result.bytes = [long]$r.Size
             $result.crc32c = [string]$r.Crc32c
         }
+        'First' {
+            # The first transfer's own cost: an empty object right after Import-Module, then the same again.
+            $sw.Restart()
+            $null = Receive-GcsMedia -Uri $Uri -OutFile $File
+            $sw.Stop()
+            $result.firstMs = $sw.Elapsed.TotalMilliseconds
+            Remove-Item -LiteralPath $File
+            $sw.Restart()
+            $null = Receive-GcsMedia -Uri $Uri -OutFile $File
+            $sw.Stop()
+            $result.secondMs = $sw.Elapsed.TotalMilliseconds
+            Remove-Item -LiteralPath $File
+        }
+        'WarmReceive' {
+            # After one untimed download, $Count pairs of downloads alternating -Checksum Crc32c / None (the order
+            # flips each pair). Each file is checked (size; crc32c outside the timed region) and deleted before the next.
+            $null = Receive-GcsMedia -Uri $Uri -OutFile $File -Checksum None
+            Remove-Item -LiteralPath $File
+            $samples = foreach ($i in 1..$Count) {
+                foreach ($c in @(@('Crc32c', 'None'), @('None', 'Crc32c'))[($i - 1) % 2]) {
+                    $sw.Restart()
+                    $r = Receive-GcsMedia -Uri $Uri -OutFile $File -Checksum $c
+                    $sw.Stop()
+                    $ms = $sw.Elapsed.TotalMilliseconds
+                    $crc = Get-FileCrc32c $File
+                    if ([long]$r.BytesWritten -ne $ExpectedBytes -or $crc -ne $ExpectedCrc32c -or ($c -eq 'Crc32c' -and -not $r.ChecksumVerified)) {
+                        throw "warm download $i ($c): $($r.BytesWritten) bytes, crc32c $crc, verified $($r.ChecksumVerified); expected $ExpectedBytes bytes, crc32c $ExpectedCrc32c"
+                    }
+                    Remove-Item -LiteralPath $File
+                    [ordered]@{ checksum = $c; ms = $ms }
+                }
+            }
+            $result.samples = @($samples)
+        }
+        'WarmSend' {
+            # After one untimed upload, $Count simple and $Count -Resumable uploads (default chunk), alternating. Each
+            # object is checked through the JSON API (size and crc32c) and deleted before the next upload, outside the
+            # timed region, as the caller does for the fresh-process uploads: left in place, the emulator's dirty pages
+            # of several GiB would be written back during the later uploads and slow them down.
+            function Confirm-Upload([string] $Object) {
+                $bucketName, $objectName = $Object.Substring(5) -split '/', 2
+                $url = "$Endpoint/storage/v1/b/$bucketName/o/$([uri]::EscapeDataString($objectName))"
+                $meta = Invoke-RestMethod -Uri $url
+                Invoke-RestMethod -Method Delete -Uri $url | Out-Null
+                if ([long]$meta.size -ne $ExpectedBytes -or $meta.crc32c -ne $ExpectedCrc32c) {
+                    throw "warm upload $Object`: $($meta.size) bytes, crc32c $($meta.crc32c); expected $ExpectedBytes bytes, crc32c $ExpectedCrc32c"
+                }
+            }
+            $null = Send-GcsMedia -Path $File -Uri "$Uri-warmup" -Checksum $Checksum
+            Confirm-Upload "$Uri-warmup"
+            $samples = foreach ($i in 1..$Count) {
+                foreach ($m in @(@('Simple', 'Resumable'), @('Resumable', 'Simple'))[($i - 1) % 2]) {
+                    $p = @{ Path = $File; Uri = "$Uri-$i-$m"; Checksum = $Checksum }
+                    if ($m -eq 'Resumable') { $p.Resumable = $true }
+                    $sw.Restart()
+                    $null = Send-GcsMedia @p
+                    $sw.Stop()
+                    $ms = $sw.Elapsed.TotalMilliseconds
+                    Confirm-Upload "$Uri-$i-$m"
+                    [ordered]@{ mode = $m; ms = $ms; rep = $i }
+                }
+            }
+            $result.samples = @($samples)
+        }
     }
     $result.hwmKB = Get-PeakRssKb
-    [Console]::Out.WriteLine('BENCH ' + ($result | ConvertTo-Json -Compress))
+    [Console]::Out.WriteLine('BENCH ' + ($result | ConvertTo-Json -Compress -Depth 5))
     exit 0
 }
 catch {
     $result.error = "$($_.Exception.GetType().Name): $($_.Exception.Message)"
-    [Console]::Out.WriteLine('BENCH ' + ($result | ConvertTo-Json -Compress))
+    [Console]::Out.WriteLine('BENCH ' + ($result | ConvertTo-Json -Compress -Depth 5))
     exit 1
 }
 '@
@@ -218,10 +310,11 @@ function Invoke-PwshChild {
 # ---------------------------------------------------------------------------------------------------------------
 
 function Add-Sample {
-    param([string] $Key, [int] $Rep, [long] $Bytes, [double] $Ms, [double] $HwmKB = -1)
+    # Group: the repetition a sample belongs to (several warm transfers share one); pairs are formed within a group.
+    param([string] $Key, [int] $Rep, [long] $Bytes, [double] $Ms, [double] $HwmKB = -1, [int] $Group = $Rep)
     if (-not $script:Samples.Contains($Key)) { $script:Samples[$Key] = [System.Collections.Generic.List[object]]::new() }
     $mibps = if ($Ms -gt 0) { $Bytes / 1MB / ($Ms / 1000) } else { 0 }
-    $script:Samples[$Key].Add([pscustomobject]@{ Rep = $Rep; MiBps = $mibps; Ms = $Ms; HwmKB = $HwmKB })
+    $script:Samples[$Key].Add([pscustomobject]@{ Rep = $Rep; Group = $Group; MiBps = $mibps; Ms = $Ms; HwmKB = $HwmKB })
     $rss = if ($HwmKB -gt 0) { ', peak RSS {0:N0} MiB' -f ($HwmKB / 1024) } else { '' }
     if ($Bytes -gt 0) { Write-Host ('   {0,-28} rep {1}: {2,8:N1} MiB/s ({3:N0} ms{4})' -f $Key, $Rep, $mibps, $Ms, $rss) }
     else { Write-Host ('   {0,-28} rep {1}: {2,8:N0} ms{3}' -f $Key, $Rep, $Ms, $rss) }
@@ -301,17 +394,20 @@ function Measure-OurDownload {
     if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
 }
 
+# curl's whole run (process start to exit, as a script meets it) is the time; -ToFile writes the body to a file,
+# which is then verified like ours, else to /dev/null (HTTP 200 and the exact byte count are checked).
 function Measure-CurlDownload {
-    param([string] $Key, [int] $Rep, [string] $Endpoint, [string] $Name, $Source)
+    param([string] $Key, [int] $Rep, [string] $Endpoint, [string] $Name, $Source, [switch] $ToFile, [switch] $NoSample)
     $url = "$Endpoint/download/storage/v1/b/$Bucket/o/$([uri]::EscapeDataString($Name))?alt=media"
-    $curl = @('curl', '-s', '-o', '/dev/null', '-w', 'CURL %{http_code} %{size_download} %{time_total}\n', $url)
+    $out = if ($ToFile) { Join-Path $script:Work "dl-$Key-$Rep.bin" } else { '/dev/null' }
+    $curl = @('curl', '-s', '-o', $out, '-w', 'CURL %{http_code} %{size_download} %{time_total}\n', $url)
     $run = Invoke-Child -Command ($script:RssPrefix + $curl)
     $line = @($run.StdOut -split "`r?`n" | Where-Object { $_.StartsWith('CURL ') }) | Select-Object -Last 1
     if ($run.ExitCode -ne 0 -or -not $line) { Add-Failure "$Key rep $Rep`: curl failed: $(Get-ErrorText $run $null)"; return }
-    $code, $bytes, $seconds = ($line -split ' ')[1..3]
-    # curl writes to /dev/null, so its bytes cannot be hashed: HTTP 200 and the exact byte count are checked.
+    $code, $bytes, $null = ($line -split ' ')[1..3]
     if ($code -ne '200' -or [long]$bytes -ne [long]$Source.bytes) { Add-Failure "$Key rep $Rep`: curl got HTTP $code, $bytes bytes (expected $($Source.bytes))"; return }
-    Add-Sample $Key $Rep $Source.bytes ([double]::Parse($seconds, [cultureinfo]::InvariantCulture) * 1000) (Get-TimeRssKb $run.StdErr)
+    if ($ToFile -and -not (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source)) { return }
+    if (-not $NoSample) { Add-Sample $Key $Rep $Source.bytes $run.WallMs (Get-TimeRssKb $run.StdErr) }
 }
 
 function Measure-OfficialDownload {
@@ -322,13 +418,53 @@ function Measure-OfficialDownload {
     if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
 }
 
+# -Mode Simple (Send-GcsMedia without -Resumable), Resumable (-ChunkSize when given, else the module's default) or Mpu.
 function Measure-OurUpload {
-    param([string] $Key, [int] $Rep, [string] $Endpoint, $Source, [switch] $Mpu, [string] $Name = "up-$Key-$Rep.bin", [switch] $Keep)
-    $childArgs = @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$Name"; File = $Source.path }
-    if ($Mpu) { $childArgs.PartSize = $MpuPartSize; $childArgs.ThrottleLimit = $Parallelism } else { $childArgs.ChunkSize = $ChunkSize }
-    $r = Invoke-PwshChild -Operation ($Mpu ? 'Mpu' : 'Send') -Arguments $childArgs -AllowFailure
+    param([string] $Key, [int] $Rep, [string] $Endpoint, $Source, [ValidateSet('Simple', 'Resumable', 'Mpu')] [string] $Mode = 'Resumable',
+        [long] $ChunkSize = 0, [string] $Name = "up-$Key-$Rep.bin", [switch] $Keep)
+    $childArgs = @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$Name"; File = $Source.path; Mode = $Mode }
+    if ($Mode -eq 'Mpu') { $childArgs.PartSize = $MpuPartSize; $childArgs.ThrottleLimit = $Parallelism } elseif ($ChunkSize -gt 0) { $childArgs.ChunkSize = $ChunkSize }
+    $r = Invoke-PwshChild -Operation ($Mode -eq 'Mpu' ? 'Mpu' : 'Send') -Arguments $childArgs -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; return }
     if (Test-Upload -What "$Key rep $Rep" -Endpoint $Endpoint -Name $Name -Source $Source -Keep:$Keep) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
+}
+
+# The first transfer's cost on its own: an empty object downloaded right after Import-Module, and again.
+function Measure-FirstTransfer {
+    param([int] $Rep, [string] $Endpoint, [string] $Name)
+    $out = Join-Path $script:Work "first-$Rep.bin"
+    $r = Invoke-PwshChild -Operation First -Arguments @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$Name"; File = $out } -AllowFailure
+    if ($r.PSObject.Properties['error']) { Add-Failure "first-transfer rep $Rep`: $($r.error)"; return }
+    Add-Sample 'first-empty' $Rep 0 $r.firstMs
+    Add-Sample 'second-empty' $Rep 0 $r.secondMs
+}
+
+# Several downloads in one pwsh after a first one: samples 'warm-dl' (crc32c) and 'warm-dl-nochecksum', numbered
+# so that each crc32c download pairs with the -Checksum None one next to it.
+function Measure-WarmDownloads {
+    param([int] $Rep, [string] $Endpoint, [string] $Name, $Source)
+    $out = Join-Path $script:Work "warm-$Rep.bin"
+    $r = Invoke-PwshChild -Operation WarmReceive -Arguments @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$Name"; File = $out; Count = $WarmTransfers; ExpectedBytes = $Source.bytes; ExpectedCrc32c = $Source.crc32c } -AllowFailure
+    Remove-Item -LiteralPath $out -Force -ErrorAction SilentlyContinue
+    if ($r.PSObject.Properties['error']) { Add-Failure "warm downloads rep $Rep`: $($r.error)"; return }
+    $n = @{ Crc32c = 0; None = 0 }
+    foreach ($sample in $r.samples) {
+        $n[$sample.checksum]++
+        $key = $sample.checksum -eq 'Crc32c' ? 'warm-dl' : 'warm-dl-nochecksum'
+        Add-Sample $key (($Rep - 1) * $WarmTransfers + $n[$sample.checksum]) $Source.bytes $sample.ms $r.hwmKB -Group $Rep
+    }
+}
+
+# Several simple and -Resumable uploads in one pwsh after a first one: 'warm-up-simple', 'warm-up-resumable'.
+function Measure-WarmUploads {
+    param([int] $Rep, [string] $Endpoint, $Source)
+    $base = "warm-$Rep.bin"
+    $r = Invoke-PwshChild -Operation WarmSend -Arguments @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$base"; File = $Source.path; Count = $WarmTransfers; ExpectedBytes = $Source.bytes; ExpectedCrc32c = $Source.crc32c } -AllowFailure
+    if ($r.PSObject.Properties['error']) { Add-Failure "warm uploads rep $Rep`: $($r.error)"; return }
+    # Each object was checked (size, crc32c) and deleted by the warm pwsh.
+    foreach ($sample in $r.samples) {
+        Add-Sample ('warm-up-' + $sample.mode.ToLowerInvariant()) (($Rep - 1) * $WarmTransfers + $sample.rep) $Source.bytes $sample.ms $r.hwmKB -Group $Rep
+    }
 }
 
 function Measure-CurlUpload {
@@ -341,10 +477,10 @@ function Measure-CurlUpload {
     $run = Invoke-Child -Command ($script:RssPrefix + $curl)
     $line = @($run.StdOut -split "`r?`n" | Where-Object { $_.StartsWith('CURL ') }) | Select-Object -Last 1
     if ($run.ExitCode -ne 0 -or -not $line) { Add-Failure "$Key rep $Rep`: curl failed: $(Get-ErrorText $run $null)"; return }
-    $code, $null, $seconds = ($line -split ' ')[1..3]
+    $code = ($line -split ' ')[1]
     if ($code -ne '200') { Add-Failure "$Key rep $Rep`: curl upload got HTTP $code"; return }
     if ((Test-Upload -What "$Key rep $Rep" -Endpoint $Endpoint -Name $Name -Source $Source -Keep:$Keep) -and -not $NoSample) {
-        Add-Sample $Key $Rep $Source.bytes ([double]::Parse($seconds, [cultureinfo]::InvariantCulture) * 1000) (Get-TimeRssKb $run.StdErr)
+        Add-Sample $Key $Rep $Source.bytes $run.WallMs (Get-TimeRssKb $run.StdErr)
     }
 }
 
@@ -434,11 +570,14 @@ try {
 
     Write-Step 'Probing the module'
     $capabilities = Invoke-PwshChild -Operation Probe
-    Write-Host "   GcsMedia $($capabilities.moduleVersion): sliced download $($capabilities.slicedDownload), MPU $($capabilities.mpu)"
+    $script:DefaultChunk = [long]$capabilities.defaultChunkSize
+    Write-Host "   GcsMedia $($capabilities.moduleVersion): sliced download $($capabilities.slicedDownload), MPU $($capabilities.mpu), folders (Send-GcsMedia -Recurse) $($capabilities.recurse), default -Resumable chunk $($script:DefaultChunk / 1MB) MiB"
 
     Write-Step "Generating $SizeMB MiB and $ShapedSizeMB MiB random files"
     $source = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'source.bin'), $SizeMB, 20261125)
     $shapedSource = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'shaped.bin'), $ShapedSizeMB, 42)
+    $emptySource = [pscustomobject]@{ path = (Join-Path $script:Work 'empty.bin'); bytes = 0L; crc32c = 'AAAAAA==' }
+    [System.IO.File]::WriteAllBytes($emptySource.path, [byte[]]::new(0))
 
     Write-Step "Hashing throughput ($HashBufferMB MiB buffer, median of 5)"
     $hash = Invoke-Peer -Arguments @('hash', $HashBufferMB, 5)
@@ -452,30 +591,60 @@ try {
         )
     }
 
-    Write-Step "Emulator with --data-dir on disk; uploading the $SizeMB MiB source"
+    Write-Step "Emulator with --data-dir on disk; uploading the $SizeMB MiB source and an empty object"
     $emulator = Start-GcsEmulator -RepoRoot $RepoRoot -Configuration $Configuration -ExtraArguments @('--data-dir', (Join-Path $script:Work 'emulator'))
     $endpoint = $emulator.Endpoint
     New-Bucket $endpoint
-    if ($curlCommand) { Measure-CurlUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $source -Name 'source.bin' -Keep -NoSample }
-    else { Measure-OfficialUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $source -Name 'source.bin' -Keep -NoSample }
+    foreach ($seed in @(@($source, 'source.bin'), @($emptySource, 'empty.bin'))) {
+        if ($curlCommand) { Measure-CurlUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $seed[0] -Name $seed[1] -Keep -NoSample }
+        else { Measure-OfficialUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $seed[0] -Name $seed[1] -Keep -NoSample }
+    }
 
+    Write-Step "The first transfer's own cost: an empty object right after Import-Module ($Repetitions runs)"
+    for ($rep = 1; $rep -le $Repetitions; $rep++) {
+        $actions = @({ Measure-FirstTransfer -Rep $rep -Endpoint $endpoint -Name 'empty.bin' })
+        if ($curlCommand) { $actions += { Measure-CurlDownload -Key 'curl-empty' -Rep $rep -Endpoint $endpoint -Name 'empty.bin' -Source $emptySource -ToFile } }
+        Invoke-Rotated -Rep $rep -Actions $actions
+    }
+
+    # The chunk sizes of the curve other than the default (the default's own row is that point of the curve).
+    $curveChunks = @($ChunkCurveMB | ForEach-Object { [long]$_ * 1MB } | Where-Object { $_ -ne $script:DefaultChunk })
     for ($rep = 1; $rep -le $Repetitions; $rep++) {
         Write-Step "Repetition $rep of $Repetitions`: downloads"
         $downloads = @(
             { Measure-OurDownload -Key 'dl-ours' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source },
-            { Measure-OurDownload -Key 'dl-ours-nochecksum' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source -Checksum None },
-            { Measure-OfficialDownload -Key 'dl-official' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source }
+            { Measure-OfficialDownload -Key 'dl-official' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source },
+            { Measure-WarmDownloads -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source }
         )
-        if ($curlCommand) { $downloads += { Measure-CurlDownload -Key 'dl-curl' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source } }
+        if ($curlCommand) {
+            $downloads += { Measure-CurlDownload -Key 'dl-curl-file' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source -ToFile }
+            $downloads += { Measure-CurlDownload -Key 'dl-curl-null' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source }
+        }
         Invoke-Rotated -Rep $rep -Actions $downloads
 
         Write-Step "Repetition $rep of $Repetitions`: uploads"
         $uploads = @(
-            { Measure-OurUpload -Key 'up-ours' -Rep $rep -Endpoint $endpoint -Source $source },
-            { Measure-OfficialUpload -Key 'up-official' -Rep $rep -Endpoint $endpoint -Source $source }
+            { Measure-OurUpload -Key 'up-simple' -Rep $rep -Endpoint $endpoint -Source $source -Mode Simple },
+            { Measure-OurUpload -Key 'up-resumable' -Rep $rep -Endpoint $endpoint -Source $source -Mode Resumable },
+            { Measure-OfficialUpload -Key 'up-official' -Rep $rep -Endpoint $endpoint -Source $source },
+            { Measure-WarmUploads -Rep $rep -Endpoint $endpoint -Source $source }
         )
+        foreach ($chunk in $curveChunks) {
+            $uploads += [scriptblock]::Create("Measure-OurUpload -Key 'up-resumable-$($chunk / 1MB)mb' -Rep `$rep -Endpoint `$endpoint -Source `$source -Mode Resumable -ChunkSize $chunk")
+        }
         if ($curlCommand) { $uploads += { Measure-CurlUpload -Key 'up-curl' -Rep $rep -Endpoint $endpoint -Source $source } }
         Invoke-Rotated -Rep $rep -Actions $uploads
+    }
+    Remove-Item -LiteralPath $source.path -Force
+
+    if ($MemorySizeMB -gt 0) {
+        Write-Step "Memory at $MemorySizeMB MiB: one download and one -Resumable upload (default chunk), each in a fresh pwsh"
+        $large = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'large.bin'), $MemorySizeMB, 4096)
+        if ($curlCommand) { Measure-CurlUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $large -Name 'large.bin' -Keep -NoSample }
+        else { Measure-OfficialUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $large -Name 'large.bin' -Keep -NoSample }
+        Measure-OurDownload -Key 'mem-dl-large' -Rep 1 -Endpoint $endpoint -Name 'large.bin' -Source $large
+        Measure-OurUpload -Key 'mem-up-large' -Rep 1 -Endpoint $endpoint -Source $large -Mode Resumable
+        Remove-Item -LiteralPath $large.path -Force
     }
     Stop-GcsEmulator $emulator
     $emulator = $null
@@ -486,13 +655,13 @@ try {
         '--latency-ms', [string]$ShapedLatencyMs, '--bandwidth-mbps', ([string]::Format([cultureinfo]::InvariantCulture, '{0}', $ShapedBandwidthMbps)))
     $shapedEndpoint = $shaped.Endpoint
     New-Bucket $shapedEndpoint
-    if ($capabilities.mpu) { Measure-OurUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Mpu -Name 'shaped.bin' -Keep }
+    if ($capabilities.mpu) { Measure-OurUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Mode Mpu -Name 'shaped.bin' -Keep }
     elseif ($curlCommand) { Measure-CurlUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Name 'shaped.bin' -Keep -NoSample }
     else { Measure-OfficialUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Name 'shaped.bin' -Keep -NoSample }
     if ($script:Samples.Contains('seed-shaped')) { $script:Samples.Remove('seed-shaped') }
 
-    for ($rep = 1; $rep -le $Repetitions; $rep++) {
-        Write-Step "Repetition $rep of $Repetitions`: shaped link"
+    for ($rep = 1; $rep -le $ShapedRepetitions; $rep++) {
+        Write-Step "Repetition $rep of $ShapedRepetitions`: shaped link"
         $actions = @({ Measure-OurDownload -Key 'shaped-dl-single' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource })
         if ($curlCommand) {
             $actions += { Measure-CurlParallelDownload -Key 'shaped-dl-curl-parallel' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource }
@@ -502,7 +671,7 @@ try {
         }
         Invoke-Rotated -Rep $rep -Actions $actions
         $actions = @({ Measure-OurUpload -Key 'shaped-up-single' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource })
-        if ($capabilities.mpu) { $actions += { Measure-OurUpload -Key 'shaped-up-mpu' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource -Mpu } }
+        if ($capabilities.mpu) { $actions += { Measure-OurUpload -Key 'shaped-up-mpu' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource -Mode Mpu } }
         Invoke-Rotated -Rep $rep -Actions $actions
     }
 }
@@ -534,7 +703,8 @@ $misses = [System.Collections.Generic.List[string]]::new()
 function Get-PairedRatio([string] $OursKey, [string] $PeerKey) {
     if (-not $script:Samples.Contains($OursKey) -or -not $script:Samples.Contains($PeerKey)) { return $null }
     $ratios = foreach ($o in $script:Samples[$OursKey]) {
-        $p = $script:Samples[$PeerKey] | Where-Object { $_.Rep -eq $o.Rep -and $_.MiBps -gt 0 } | Select-Object -First 1
+        $sameGroup = @($script:Samples[$PeerKey] | Where-Object { $_.Group -eq $o.Group -and $_.MiBps -gt 0 })
+        $p = @($sameGroup | Where-Object { $_.Rep -eq $o.Rep }) + $sameGroup | Select-Object -First 1
         if ($p -and $o.MiBps -gt 0) { $o.MiBps / $p.MiBps }
     }
     if ($ratios) { return Get-Median @($ratios) }
@@ -564,20 +734,80 @@ function Add-RssRow([string] $Figure, [string] $OursKey, [string] $PeerKey) {
     $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ($null -eq $ours ? 'n/a' : "$(Format-Number ($ours / 1024) 'N0') MiB"); Peer = ($null -eq $peer ? 'n/a' : "$(Format-Number ($peer / 1024) 'N0') MiB"); Ratio = $ratio; Target = '-'; Met = '-' })
 }
 
+# Quartiles by linear interpolation between the sorted samples (as numpy's default).
+function Get-Quantile([double[]] $Values, [double] $Q) {
+    $sorted = [double[]]($Values | Sort-Object)
+    $position = ($sorted.Count - 1) * $Q
+    $low = [Math]::Floor($position)
+    $high = [Math]::Ceiling($position)
+    $sorted[$low] + ($sorted[$high] - $sorted[$low]) * ($position - $low)
+}
+
+# Steadiness: the interquartile range of a sample set's throughputs as a share of their median.
+function Add-SpreadRow([string] $Figure, [string] $Key, [double] $MaxShare = 0) {
+    if (-not $script:Samples.Contains($Key) -or $script:Samples[$Key].Count -lt 2) { $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = 'no data'; Peer = '-'; Ratio = '-'; Target = ($MaxShare ? ('IQR <= {0:P0} of median' -f $MaxShare) : '-'); Met = ($MaxShare ? 'no data' : '-') }); return }
+    $values = [double[]]@($script:Samples[$Key] | ForEach-Object MiBps)
+    $median = Get-Median $values
+    $iqr = (Get-Quantile $values 0.75) - (Get-Quantile $values 0.25)
+    $share = $iqr / $median
+    $met = if (-not $MaxShare) { '-' } elseif ($share -le $MaxShare) { 'yes' } else { 'NO' }
+    if ($met -eq 'NO') { $misses.Add(('{0}: IQR {1:N1}% of the median against a target of {2:N0}%.' -f $Figure, (100 * $share), (100 * $MaxShare))) }
+    $rows.Add([pscustomobject]@{ Figure = "$Figure ($($values.Count) samples)"; Ours = ('IQR {0} MiB/s' -f (Format-Number $iqr)); Peer = ('median {0}' -f (Format-MiB $median)); Ratio = ('{0}%' -f (Format-Number (100 * $share))); Target = ($MaxShare ? ('<= {0:N0}%' -f (100 * $MaxShare)) : '-'); Met = $met })
+}
+
+# Memory: a transfer's peak RSS over the idle pwsh with the module imported (median VmHWM of the import runs).
+function Add-MemoryRow([string] $Figure, [string] $Key, [long] $BufferBytes) {
+    $idle = Get-SampleMedian 'pwsh-import' 'HwmKB'
+    $peak = Get-SampleMedian $Key 'HwmKB'
+    if ($null -eq $idle -or $null -eq $peak) { $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = 'no data'; Peer = '-'; Ratio = '-'; Target = '-'; Met = 'no data' }); return }
+    $addedMiB = ($peak - $idle) / 1024
+    $limitMiB = $BufferBytes / 1MB + 16
+    $met = if ($addedMiB -le $limitMiB) { 'yes' } else { 'NO' }
+    if ($met -eq 'NO') { $misses.Add(('{0}: +{1:N0} MiB over the idle pwsh against a limit of +{2:N0} MiB.' -f $Figure, $addedMiB, $limitMiB)) }
+    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('{0} MiB (peak {1} MiB)' -f $(if ($addedMiB -ge 0) { '+' + (Format-Number $addedMiB 'N0') } else { Format-Number $addedMiB 'N0' }), (Format-Number ($peak / 1024) 'N0')); Peer = ('{0} MiB (idle pwsh + module)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
+}
+
 $noCurl = if ($curlVersion) { '' } else { 'curl not found' }
 $officialChunk = if (Get-Variable OfficialChunkSize -Scope Script -ErrorAction SilentlyContinue) { '{0} MiB' -f ($script:OfficialChunkSize / 1MB) } else { 'default' }
-$ourChunk = '{0} MiB' -f ($ChunkSize / 1MB)
+$defaultChunk = if (Get-Variable DefaultChunk -Scope Script -ErrorAction SilentlyContinue) { $script:DefaultChunk } else { 0 }
+$ourChunk = '{0} MiB' -f ($defaultChunk / 1MB)
 $sliceMissing = if ($capabilities -and -not $capabilities.slicedDownload) { 'not available (Receive-GcsMedia has no -ThrottleLimit)' } elseif (-not $capabilities) { 'not measured' } else { '' }
 $mpuMissing = if ($capabilities -and -not $capabilities.mpu) { 'not available (New-GcsMpu | Add-GcsMpuPart -PartSize -ThrottleLimit | Complete-GcsMpu missing)' } elseif (-not $capabilities) { 'not measured' } else { '' }
+$first = 'first transfer in a fresh pwsh after Import-Module'
 
-Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia vs curl -o /dev/null" 'dl-ours' 'dl-curl' 0.9 '>= 0.9x' $noCurl
-Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia vs official client DownloadObject" 'dl-ours' 'dl-official' 1.5 '>= 1.5x'
-Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable ($ourChunk chunks) vs official UploadObject ($officialChunk chunks)" 'up-ours' 'up-official' 1.5 '>= 1.5x'
-Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable vs curl simple upload (uploadType=media)" 'up-ours' 'up-curl' 0 '' $noCurl
-Add-ThroughputRow "Checksum cost: Receive-GcsMedia -Checksum Crc32c vs -Checksum None" 'dl-ours' 'dl-ours-nochecksum' 0.95 '>= 0.95x (cost <= 5%)'
+Add-ThroughputRow "Download $SizeMB MiB, one stream into a file: Receive-GcsMedia ($first) vs curl -o file (whole run)" 'dl-ours' 'dl-curl-file' 0.9 '>= 0.9x' $noCurl
+Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia ($first) vs curl -o /dev/null (the emulator's serving ceiling)" 'dl-ours' 'dl-curl-null' 0 '' $noCurl
+Add-ThroughputRow "Download $SizeMB MiB warm (transfers 2 and later in one pwsh) vs curl -o file" 'warm-dl' 'dl-curl-file' 0 '' $noCurl
+Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia ($first) vs official client DownloadObject" 'dl-ours' 'dl-official' 1.5 '>= 1.5x'
+Add-ThroughputRow "Simple upload $SizeMB MiB: Send-GcsMedia ($first) vs curl -T uploadType=media (whole run)" 'up-simple' 'up-curl' 0.9 '>= 0.9x' $noCurl
+Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable, default chunk ($ourChunk), ($first) vs curl -T uploadType=media" 'up-resumable' 'up-curl' 0.8 '>= 0.8x' $noCurl
+foreach ($mb in $ChunkCurveMB) {
+    $key = if ([long]$mb * 1MB -eq $defaultChunk) { 'up-resumable' } else { "up-resumable-$($mb)mb" }
+    Add-ThroughputRow "  chunk-size curve: -Resumable -ChunkSize $($mb)MB vs curl -T uploadType=media$(if ($key -eq 'up-resumable') { ' (the default)' })" $key 'up-curl' 0 '' $noCurl
+}
+Add-ThroughputRow "Simple upload $SizeMB MiB warm (in one pwsh) vs curl -T uploadType=media" 'warm-up-simple' 'up-curl' 0 '' $noCurl
+Add-ThroughputRow "Resumable upload $SizeMB MiB warm (in one pwsh, default chunk) vs curl -T uploadType=media" 'warm-up-resumable' 'up-curl' 0 '' $noCurl
+Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable ($ourChunk chunks) vs official UploadObject ($officialChunk chunks)" 'up-resumable' 'up-official' 1.5 '>= 1.5x'
+Add-ThroughputRow "Checksum cost, warm downloads in one pwsh: -Checksum Crc32c vs -Checksum None next to it" 'warm-dl' 'warm-dl-nochecksum' 0.95 '>= 0.95x (cost <= 5%)'
+Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, crc32c" 'warm-dl' 0.15
+Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, -Checksum None" 'warm-dl-nochecksum' 0.15
+Add-SpreadRow "Steadiness: warm Send-GcsMedia -Resumable $SizeMB MiB in one pwsh" 'warm-up-resumable' 0.15
+Add-SpreadRow "Steadiness: warm Send-GcsMedia simple $SizeMB MiB in one pwsh" 'warm-up-simple' 0.15
+Add-SpreadRow "Spread (information): Receive-GcsMedia, $first" 'dl-ours'
+Add-SpreadRow "Spread (information): curl -o file" 'dl-curl-file'
+Add-SpreadRow "Spread (information): curl -T uploadType=media" 'up-curl'
+
+$firstMs = Get-SampleMedian 'first-empty' 'Ms'
+$secondMs = Get-SampleMedian 'second-empty' 'Ms'
+$curlEmptyMs = Get-SampleMedian 'curl-empty' 'Ms'
+$rows.Add([pscustomobject]@{ Figure = "First transfer's own cost: empty-object Receive-GcsMedia right after Import-Module (median of $Repetitions fresh pwsh) vs the second one in the same pwsh"; Ours = "$(Format-Number $firstMs 'N0') ms"; Peer = "$(Format-Number $secondMs 'N0') ms"; Ratio = ($firstMs -and $secondMs ? ('+{0} ms' -f (Format-Number ($firstMs - $secondMs) 'N0')) : 'n/a'); Target = '-'; Met = '-' })
+$rows.Add([pscustomobject]@{ Figure = 'Empty-object download: curl -o file, whole run (process start to exit)'; Ours = "$(Format-Number $curlEmptyMs 'N0') ms"; Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
+
 Add-ThroughputRow "Sliced download $ShapedSizeMB MiB, -ThrottleLimit $Parallelism vs single stream (shaped link)" 'shaped-dl-sliced' 'shaped-dl-single' 6 '>= 6x' $sliceMissing
 Add-ThroughputRow "Shaped link capacity: $Parallelism concurrent curl range GETs vs single-stream Receive-GcsMedia (what 8 connections can reach here)" 'shaped-dl-curl-parallel' 'shaped-dl-single' 0 '' $noCurl
 Add-ThroughputRow "MPU $ShapedSizeMB MiB, $($MpuPartSize / 1MB) MiB parts, -ThrottleLimit $Parallelism vs single-stream Send-GcsMedia -Resumable (shaped link)" 'shaped-up-mpu' 'shaped-up-single' 6 '>= 6x' $mpuMissing
+$folderNote = if ($capabilities -and $capabilities.recurse) { 'not measured yet by this script' } else { 'not available: this build has no Send-GcsMedia -Recurse' }
+$rows.Add([pscustomobject]@{ Figure = 'Folder transfers (many small files, a few large ones, up and down) vs the official client'; Ours = $folderNote; Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
 
 $rows.Add([pscustomobject]@{ Figure = "CRC32C hashing in-process (Crc32cHasher, $HashBufferMB MiB buffer)"; Ours = ($hash ? "$(Format-Number $hash.crc32cGBps 'N2') GB/s" : 'n/a'); Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
 $rows.Add([pscustomobject]@{ Figure = "MD5 hashing in-process (Md5Hasher, $HashBufferMB MiB buffer)"; Ours = ($hash ? "$(Format-Number $hash.md5GBps 'N2') GB/s" : 'n/a'); Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
@@ -602,11 +832,15 @@ foreach ($pair in @(@("Import-Module (fresh pwsh, Stopwatch around Import-Module
     $rows.Add([pscustomobject]@{ Figure = $pair[0]; Ours = "$(Format-Number $value 'N0') ms$(if ($null -ne $value -and $value -lt 0) { ' (below the noise)' })"; Peer = "$(Format-Number $emptyMs 'N0') ms (empty pwsh start)"; Ratio = ($value -and $emptyMs ? ('{0}x' -f (Format-Number ($value / $emptyMs) 'N2')) : 'n/a'); Target = '<= 300 ms'; Met = $met })
 }
 
-Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs curl' 'dl-ours' 'dl-curl'
+$readBuffers = 256KB   # the download copy loop's two 128 KiB buffers
+Add-MemoryRow "Memory, download $SizeMB MiB ($first) over idle pwsh + module" 'dl-ours' $readBuffers
+if ($MemorySizeMB -gt 0) { Add-MemoryRow "Memory, download $MemorySizeMB MiB (flat in size?) over idle pwsh + module" 'mem-dl-large' $readBuffers }
+Add-MemoryRow "Memory, -Resumable upload $SizeMB MiB ($ourChunk chunk) over idle pwsh + module" 'up-resumable' $defaultChunk
+if ($MemorySizeMB -gt 0) { Add-MemoryRow "Memory, -Resumable upload $MemorySizeMB MiB ($ourChunk chunk; flat in size?) over idle pwsh + module" 'mem-up-large' $defaultChunk }
+Add-MemoryRow "Memory, simple upload $SizeMB MiB over idle pwsh + module" 'up-simple' 1MB
+Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs curl -o file' 'dl-ours' 'dl-curl-file'
 Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs official client (process)' 'dl-ours' 'dl-official'
-Add-RssRow 'Peak RSS, download -Checksum None (pwsh process) vs official client' 'dl-ours-nochecksum' 'dl-official'
-Add-RssRow 'Peak RSS, resumable upload: Send-GcsMedia (pwsh process) vs curl' 'up-ours' 'up-curl'
-Add-RssRow 'Peak RSS, resumable upload: Send-GcsMedia (pwsh process) vs official client' 'up-ours' 'up-official'
+Add-RssRow 'Peak RSS, resumable upload: Send-GcsMedia (pwsh process) vs official client' 'up-resumable' 'up-official'
 Add-RssRow 'Peak RSS, sliced download vs single-stream download (pwsh processes)' 'shaped-dl-sliced' 'shaped-dl-single'
 Add-RssRow 'Peak RSS, MPU vs single-stream resumable upload (pwsh processes)' 'shaped-up-mpu' 'shaped-up-single'
 Add-RssRow 'Peak RSS, pwsh after Import-Module vs empty pwsh' 'pwsh-import' 'pwsh-empty'
@@ -632,7 +866,7 @@ $md = [System.Collections.Generic.List[string]]::new()
 $md.Add('# GcsMedia benchmark results')
 $md.Add('')
 $md.Add("Generated by ``bench/Run-Bench.ps1``$(if ($Quick) { ' -Quick (development run, not the reference figures)' }) on $($started.ToString('yyyy-MM-dd HH:mm', $inv)) UTC, commit $commit, in $([Math]::Floor($elapsed.TotalMinutes)) min $($elapsed.Seconds) s.")
-$md.Add("Transfers: $SizeMB MiB file, $Repetitions repetition(s), interleaved A/B (order rotated each repetition), medians; shaped link: second emulator with ``--latency-ms $ShapedLatencyMs --bandwidth-mbps $ShapedBandwidthMbps`` (per connection), $ShapedSizeMB MiB file. Throughput ratios are the median of the per-repetition ratios ours / peer (A and B of a repetition ran back to back), so they need not equal the ratio of the two medians shown; peak RSS and import ratios are ours / peer of the medians (lower is better). MiB/s = 2^20 bytes per second.")
+$md.Add("Transfers: $SizeMB MiB file, $Repetitions repetition(s) ($WarmTransfers warm transfers of each kind per repetition), interleaved (order rotated each repetition), medians; shaped link: second emulator with ``--latency-ms $ShapedLatencyMs --bandwidth-mbps $ShapedBandwidthMbps`` (per connection), $ShapedSizeMB MiB file, $ShapedRepetitions repetition(s). Ours is timed inside pwsh with a Stopwatch around the cmdlet: the first transfer after Import-Module in a fresh pwsh unless the row says warm; curl is timed over its whole run (process start to exit); the official client over its transfer call. Throughput ratios are the median of the per-repetition ratios ours / peer (A and B of a repetition ran back to back), so they need not equal the ratio of the two medians shown; peak RSS and import ratios are ours / peer of the medians (lower is better). MiB/s = 2^20 bytes per second.")
 $md.Add('')
 $md.AddRange([string[]](ConvertTo-MarkdownTable $rows))
 $md.Add('')
@@ -662,12 +896,20 @@ $md.Add('Each repetition, in MiB/s (transfers) or ms (import), with peak RSS in 
 $md.Add('')
 foreach ($key in $script:Samples.Keys) {
     $cells = foreach ($s in $script:Samples[$key]) {
-        $value = if ($key -like '*pwsh*' -or $key -like 'import*') { '{0} ms' -f (Format-Number $s.Ms 'N0') } else { '{0}' -f (Format-Number $s.MiBps) }
+        $value = if ($key -like '*pwsh*' -or $key -like 'import*' -or $key -like '*empty*') { '{0} ms' -f (Format-Number $s.Ms 'N0') } else { '{0}' -f (Format-Number $s.MiBps) }
         if ($s.HwmKB -gt 0) { $value += " ({0} MiB)" -f (Format-Number ($s.HwmKB / 1024) 'N0') }
         "r$($s.Rep): $value"
     }
     $md.Add("- ``$key``: $($cells -join ', ')")
 }
+
+# Hand-written sections (analysis, figures measured by hand) follow this marker and survive a new run.
+$handMarker = '<!-- Everything below this line is written by hand and kept by Run-Bench.ps1. -->'
+[string[]] $previous = if (Test-Path -LiteralPath $ResultsPath) { @(Get-Content -LiteralPath $ResultsPath) } else { @() }
+$markerAt = if ($previous) { [array]::IndexOf($previous, $handMarker) } else { -1 }
+$md.Add('')
+$md.Add($handMarker)
+if ($markerAt -ge 0) { foreach ($line in @($previous | Select-Object -Skip ($markerAt + 1))) { $md.Add([string]$line) } }
 
 $resultsDir = Split-Path $ResultsPath -Parent
 if (-not (Test-Path $resultsDir)) { New-Item -ItemType Directory -Path $resultsDir -Force | Out-Null }

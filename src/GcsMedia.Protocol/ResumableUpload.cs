@@ -347,6 +347,51 @@ namespace GcsMedia.Protocol
         }
 
         /// <summary>
+        /// The request for a chunk that is not the last one of a seekable source of known size: its bytes are read,
+        /// hashed and sent piece by piece (<see cref="ChunkStreamContent"/>) instead of being read and hashed before the
+        /// send, and they still land in the chunk buffer. Null when the chunk must be built by
+        /// <see cref="BuildChunkRequestAsync"/> (the last chunk carries the whole object's checksum in its headers, so
+        /// it is read first).
+        /// </summary>
+        private HttpRequestMessage? TryBuildStreamedChunkRequest(CancellationToken cancellationToken)
+        {
+            Stream stream = _stream!;
+            long start = BytesUploaded;
+            if (!stream.CanSeek || !TotalBytes.HasValue || start + ChunkSize >= TotalBytes.Value || stream.Position != start
+                || stream.Length < start + ChunkSize || (_hasher != null && _bytesChecksummed < start))
+            {
+                return null;
+            }
+
+            _buffer ??= ArrayPool<byte>.Shared.Rent(ChunkSize);
+            _bufferStart = start;
+            _bufferCount = 0;
+            _chunkStart = start;
+            _chunkLength = ChunkSize;
+            byte[] buffer = _buffer;
+            var content = new ChunkStreamContent(stream, start, buffer, ChunkSize, (offset, count) =>
+            {
+                _bufferCount = Math.Max(_bufferCount, offset + count);
+                long end = start + offset + count;
+                if (_hasher != null && end > _bytesChecksummed && start + offset <= _bytesChecksummed)
+                {
+                    int skip = (int)(_bytesChecksummed - (start + offset));
+                    _hasher.Append(buffer, offset + skip, count - skip);
+                    _bytesChecksummed = end;
+                }
+            }, cancellationToken);
+            var request = new HttpRequestMessage(HttpMethod.Put, ResumableUrl) { Content = content };
+            UploadHttp.SetHeaders(request, Headers);
+            if (ContentType != null)
+            {
+                UploadHttp.SetHeader(request, "content-type", ContentType);
+            }
+
+            UploadHttp.SetHeader(request, "content-range", GetContentRange(start, start + ChunkSize - 1, TotalBytes));
+            return request;
+        }
+
+        /// <summary>
         /// Reads a chunk response. 200/201: finished, object parsed, checksum validated. 308: the Range header
         /// gives the server's offset (none = 0 kept); when it kept less than was sent, the stream is rewound.
         /// Anything else: invalid (unless retryable) and <see cref="InvalidResponseException"/>.
@@ -419,6 +464,7 @@ namespace GcsMedia.Protocol
         {
             EnsureCanTransmit();
             bool queryStatus = false;
+            HttpRequestMessage? streamed = null;
             await RetryStrategy.ExecuteAsync(
                 async token =>
                 {
@@ -432,13 +478,20 @@ namespace GcsMedia.Protocol
                         }
                     }
 
-                    using HttpRequestMessage request = await BuildChunkRequestAsync(token).ConfigureAwait(false);
+                    streamed = TryBuildStreamedChunkRequest(token);
+                    using HttpRequestMessage request = streamed ?? await BuildChunkRequestAsync(token).ConfigureAwait(false);
                     using HttpResponseMessage response = await Client.SendAsync(request, token).ConfigureAwait(false);
                     await ProcessChunkResponseAsync(response, token).ConfigureAwait(false);
                 },
                 cancellationToken,
                 ex =>
                 {
+                    if (streamed?.Content is ChunkStreamContent content && content.SourceEndedEarly)
+                    {
+                        Invalid = true;
+                        return false;
+                    }
+
                     if (RetryStrategy.IsTransient(ex, cancellationToken))
                     {
                         queryStatus = true;

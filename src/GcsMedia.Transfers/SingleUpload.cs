@@ -58,11 +58,15 @@ namespace GcsMedia.Transfers
                         SimpleUpload upload = SimpleUpload.ForObject(manager.Client, manager.Urls, target, ifGenerationMatch);
                         upload.RetryStrategy = manager.NewRetryStrategy();
                         upload.Retrying = e => observer.Retrying(e, null);
-                        resource = await upload.TransmitAsync(stream, contentType, token).ConfigureAwait(false);
-                        if (resource != null && options.Checksum != ChecksumType.None)
+                        // A media upload carries no checksum: the bytes are hashed as they are sent and compared with the
+                        // server's value afterwards (the file is read again only when the sent bytes could not be hashed in order).
+                        using (HashingReadStream? hashing = options.Checksum != ChecksumType.None && stream.CanSeek ? new HashingReadStream(stream, options.Checksum) : null)
                         {
-                            // A media upload carries no checksum; compare the server's value with the local bytes.
-                            await VerifyAfterUploadAsync(open, resource, target, options.Checksum, token).ConfigureAwait(false);
+                            resource = await upload.TransmitAsync((Stream?)hashing ?? stream, contentType, token).ConfigureAwait(false);
+                            if (resource != null && options.Checksum != ChecksumType.None)
+                            {
+                                await VerifyAfterUploadAsync(open, resource, target, options.Checksum, hashing?.Checksum, token).ConfigureAwait(false);
+                            }
                         }
                     }
 
@@ -137,11 +141,21 @@ namespace GcsMedia.Transfers
             return new UploadResult(target, resource, uploadType, sourcePath);
         }
 
-        private static async Task VerifyAfterUploadAsync(Func<Stream> open, ObjectResource resource, GcsObjectRef target, ChecksumType checksum, CancellationToken token)
+        private static async Task VerifyAfterUploadAsync(Func<Stream> open, ObjectResource resource, GcsObjectRef target, ChecksumType checksum, string? sent, CancellationToken token)
         {
             string? reported = resource.GetChecksum(checksum);
             if (reported == null)
             {
+                return;
+            }
+
+            if (sent != null)
+            {
+                if (!string.Equals(sent, reported, StringComparison.Ordinal))
+                {
+                    throw DataCorruptionException.ForUpload(checksum, reported, sent, resource.Size ?? 0, target.ToString());
+                }
+
                 return;
             }
 

@@ -6,7 +6,7 @@ namespace GcsMedia.Transfers
     /// <summary>How to upload one file, stream or buffer.</summary>
     public sealed class UploadOptions
     {
-        public const long DefaultChunkSize = 16L * 1024 * 1024;
+        public const long DefaultChunkSize = TransferLimits.DefaultUploadChunkSize;
         public const long DefaultPartSize = 32L * 1024 * 1024;
 
         public UploadMode Mode { get; set; } = UploadMode.Auto;

@@ -57,7 +57,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         [Parameter(ParameterSetName = SessionSet)]
         [SizeTransformation]
-        public long ChunkSize { get; set; } = 16L * 1024 * 1024;
+        public long ChunkSize { get; set; } = TransferLimits.DefaultUploadChunkSize;
 
         [Parameter(ParameterSetName = SessionSet)]
         public ChecksumType Checksum { get; set; } = ChecksumType.Crc32c;

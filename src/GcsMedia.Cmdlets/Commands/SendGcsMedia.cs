@@ -88,7 +88,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         [Parameter]
         [SizeTransformation]
-        public long ChunkSize { get; set; } = 16L * 1024 * 1024;
+        public long ChunkSize { get; set; } = TransferLimits.DefaultUploadChunkSize;
 
         [Parameter]
         public ChecksumType Checksum { get; set; } = ChecksumType.Crc32c;
