@@ -31,8 +31,8 @@ public sealed class HashingReadStreamTests
     {
         using var hashing = new HashingReadStream(new MemoryStream(Data), ChecksumType.Crc32c);
         var buffer = new byte[100_000];
-        await hashing.ReadAsync(buffer, 0, buffer.Length);
-        await hashing.ReadAsync(buffer, 0, buffer.Length);
+        await hashing.ReadExactlyAsync(buffer, 0, buffer.Length);
+        await hashing.ReadExactlyAsync(buffer, 0, buffer.Length);
 
         hashing.Seek(0, SeekOrigin.Begin);
         await ReadToEndAsync(hashing, 4096);
@@ -61,7 +61,7 @@ public sealed class HashingReadStreamTests
         Assert.Null(skipped.Checksum);
 
         using var unfinished = new HashingReadStream(new MemoryStream(Data), ChecksumType.Crc32c);
-        await unfinished.ReadAsync(new byte[1000], 0, 1000);
+        await unfinished.ReadExactlyAsync(new byte[1000], 0, 1000);
         Assert.Null(unfinished.Checksum);
     }
 }
