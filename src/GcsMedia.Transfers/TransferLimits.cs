@@ -76,6 +76,40 @@ namespace GcsMedia.Transfers
             }
         }
 
+        /// <summary>
+        /// A download's byte range and chunking: -End is the last byte (inclusive, from 0); a negative start means the last
+        /// N bytes, which takes no end and no chunking (a chunked download needs a known first byte).
+        /// </summary>
+        public static void CheckDownloadRange(long? start, long? end, long? chunkSize)
+        {
+            if (end.HasValue && end.Value < 0)
+            {
+                throw new ArgumentException($"End {end} is negative. -End is the last byte to download, counted from 0.", "End");
+            }
+
+            if (start.HasValue && start.Value < 0 && end.HasValue)
+            {
+                throw new ArgumentException(
+                    $"-Start {start} (the last {-start} bytes) cannot be combined with -End. Remove -End, or give a non-negative -Start.", "End");
+            }
+
+            if (start.HasValue && end.HasValue && end.Value < start.Value)
+            {
+                throw new ArgumentException(
+                    $"End {end} is before -Start {start}. -End is the last byte to download (inclusive) and must be at least -Start.", "End");
+            }
+
+            if (chunkSize.HasValue)
+            {
+                CheckDownloadChunkSize(chunkSize.Value);
+                if (start.HasValue && start.Value < 0)
+                {
+                    throw new ArgumentException(
+                        "Start must not be negative with -ChunkSize: a chunked download needs a known first byte. Remove -ChunkSize to download the last N bytes.", "Start");
+                }
+            }
+        }
+
         /// <summary>A parallel upload's part size: within GCS's limits for every part but the last.</summary>
         public static void CheckPartSize(long partSize)
         {

@@ -41,6 +41,23 @@ public sealed class OptionsTests
         Exception? error = Record.Exception(() => TransferLimits.CheckPartSize(partSize));
         Assert.Equal(valid, error == null);
     }
+
+    [Theory]
+    [InlineData(null, null, null, null)]
+    [InlineData(0L, 99L, null, null)]
+    [InlineData(-100L, null, null, null)]
+    [InlineData(10L, 20L, 1048576L, null)]
+    [InlineData(null, -1L, null, "End")]
+    [InlineData(-100L, 5L, null, "End")]
+    [InlineData(50L, 10L, null, "End")]
+    [InlineData(-100L, null, 1048576L, "Start")]
+    [InlineData(0L, null, 0L, "ChunkSize")]
+    [InlineData(0L, null, 3L * 1024 * 1024 * 1024, "ChunkSize")]
+    public void A_download_range_is_checked_before_any_request(long? start, long? end, long? chunkSize, string? refusedParameter)
+    {
+        var error = Record.Exception(() => TransferLimits.CheckDownloadRange(start, end, chunkSize)) as ArgumentException;
+        Assert.Equal(refusedParameter, error?.ParamName);
+    }
 }
 
 public sealed class ContentTypeTests

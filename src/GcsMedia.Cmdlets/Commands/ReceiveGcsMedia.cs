@@ -178,7 +178,14 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
-            ValidateRange(target);
+            try
+            {
+                TransferLimits.CheckDownloadRange(Start, End, ChunkSize);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, target.ToString()));
+            }
             string outFile = ResolveOutFile(target);
             bool exists = File.Exists(outFile);
             string action = exists ? $"Download {target}, replacing the existing file" : $"Download {target}";
@@ -289,44 +296,6 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             FolderResults.WriteSummary(this, summary, "Receive-GcsMedia ... -Recurse -SkipUnchanged");
-        }
-
-        private void ValidateRange(GcsObjectRef target)
-        {
-            if (End.HasValue && End.Value < 0)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument($"-End {End} is negative. -End is the last byte to download, counted from 0.", "End", target.ToString()));
-            }
-
-            if (Start.HasValue && Start.Value < 0 && End.HasValue)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-Start {Start} (the last {-Start} bytes) cannot be combined with -End. Remove -End, or give a non-negative -Start.", "End", target.ToString()));
-            }
-
-            if (Start.HasValue && End.HasValue && End.Value < Start.Value)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-End {End} is before -Start {Start}. -End is the last byte to download (inclusive) and must be at least -Start.", "End", target.ToString()));
-            }
-
-            if (ChunkSize.HasValue)
-            {
-                try
-                {
-                    TransferLimits.CheckDownloadChunkSize(ChunkSize.Value);
-                }
-                catch (ArgumentException ex)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(ex, target.ToString()));
-                }
-
-                if (Start.HasValue && Start.Value < 0)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        "-Start must not be negative with -ChunkSize: a chunked download needs a known first byte. Remove -ChunkSize to download the last N bytes.", "Start", target.ToString()));
-                }
-            }
         }
 
         /// <summary>
