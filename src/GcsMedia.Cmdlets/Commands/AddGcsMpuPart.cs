@@ -22,7 +22,6 @@ namespace GcsMedia.Cmdlets.Commands
     {
         private const string AllSet = "AllParts";
         private const string OneSet = "OnePart";
-        private const long DefaultPartSize = 32L * 1024 * 1024;
 
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("FullName", "File")]
@@ -48,7 +47,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         [Parameter]
         [SizeTransformation]
-        public long PartSize { get; set; } = DefaultPartSize;
+        public long PartSize { get; set; } = UploadOptions.DefaultPartSize;
 
         [Parameter(ParameterSetName = AllSet)]
         [Alias("ConcurrentTaskCount")]
@@ -124,30 +123,25 @@ namespace GcsMedia.Cmdlets.Commands
             int concurrency = ParameterSetName == AllSet ? ThrottleLimit : 1;
             string uploadId = UploadId;
             string endpoint = EndpointOf(connection);
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            RunTransfer(
+                async (pipeline, token) =>
                 {
                     IReadOnlyList<UploadedPart> parts = await transfers.UploadPartsAsync(target, uploadId, file, plan, concurrency, new PipelineObserver(pipeline), token).ConfigureAwait(false);
                     foreach (UploadedPart part in parts)
                     {
                         pipeline.WriteObject(MpuPart.From(part, target, uploadId, endpoint));
                     }
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                ErrorRecord record = GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload);
-                string advice = plan.Count > 1
-                    ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
-                    : " Run the command again: uploading a part number again replaces the earlier part.";
-                record.ErrorDetails = new ErrorDetails(GcsErrors.Redact((record.ErrorDetails?.Message ?? ex.Message) + advice));
-                WriteError(record);
-            }
+                },
+                ex =>
+                {
+                    ErrorRecord record = GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload);
+                    string advice = plan.Count > 1
+                        ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
+                        : " Run the command again: uploading a part number again replaces the earlier part.";
+                    record.ErrorDetails = new ErrorDetails(GcsErrors.Redact((record.ErrorDetails?.Message ?? ex.Message) + advice));
+                    return record;
+                },
+                connection);
         }
 
         private string ResolveFile()
@@ -184,7 +178,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument($"-PartSize {MpuSupport.DescribeSize(PartSize)} for '{file}': {MpuSupport.Clean(ex)}", "PartSize", target.ToString()));
+                ThrowTerminatingError(GcsErrors.InvalidArgument($"-PartSize {TransferLimits.DescribeSize(PartSize)} for '{file}': {MpuSupport.Clean(ex)}", "PartSize", target.ToString()));
                 return Array.Empty<XmlMpuPlannedPart>();
             }
         }
@@ -196,7 +190,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             if (!Offset.HasValue && !Length.HasValue && (PartSize < XmlMpuPlan.MinPartSize || PartSize > XmlMpuPlan.MaxPartSize))
             {
-                Fail($"-PartSize {MpuSupport.DescribeSize(PartSize)} is outside GCS's part limits (5 MiB to 5 GiB for every part but the last). Use, for example, -PartSize {MpuSupport.DescribeSize(XmlMpuPlan.SuggestPartSize(fileSize))}.", "PartSize");
+                Fail($"-PartSize {TransferLimits.DescribeSize(PartSize)} is outside GCS's part limits (5 MiB to 5 GiB for every part but the last). Use, for example, -PartSize {TransferLimits.DescribeSize(XmlMpuPlan.SuggestPartSize(fileSize))}.", "PartSize");
             }
 
             long offset = Offset ?? (PartNumber - 1) * PartSize;

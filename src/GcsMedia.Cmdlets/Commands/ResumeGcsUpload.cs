@@ -242,22 +242,13 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             TransferManager transfers = Transfers;
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            RunTransfer(
+                async (pipeline, token) =>
                 {
                     UploadResult result = await transfers.ResumeUploadAsync(state, saved, new PipelineObserver(pipeline), token).ConfigureAwait(false);
                     pipeline.WriteObject(GcsObject.From(result.Resource, result.Target, result.SourcePath, result.UploadType));
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, state.ObjectUri, operation: GcsOperation.ResumableUpload));
-            }
+                },
+                ex => GcsErrors.FromException(ex, state.ObjectUri, operation: GcsOperation.ResumableUpload));
         }
     }
 }

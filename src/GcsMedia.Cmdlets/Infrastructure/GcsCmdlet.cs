@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 using GcsMedia.Protocol;
 using GcsMedia.Transfers;
 
@@ -207,6 +209,41 @@ namespace GcsMedia.Cmdlets
 
         /// <summary>The retry strategy of every request sequence the command makes (the one place to change retry settings).</summary>
         internal RetryStrategy CreateRetryStrategy() => Connection.CreateRetryStrategy();
+
+        /// <summary>
+        /// Runs one unit of the command's work (a file, an object, a folder run) on the worker once the credentials of
+        /// <paramref name="connection"/> (default: the command's) are found, and reports a failure as the ErrorRecord
+        /// <paramref name="failure"/> makes of it: a non-terminating error, so that one failed file does not stop the
+        /// others. Missing credentials are the exception. They belong to the command, not to a file, so, like the
+        /// other credential problems (GcsMedia.InsecureCredentials, a missing -KeyFile), they end the command with one
+        /// terminating error, raised before any file of a folder run or any later file of the invocation is tried.
+        /// </summary>
+        internal void RunTransfer(Func<AsyncPipeline, CancellationToken, Task> work, Func<Exception, ErrorRecord> failure, GcsConnection? connection = null)
+        {
+            GcsConnection credentials = connection ?? Connection;
+            try
+            {
+                RunAsync(async (pipeline, token) =>
+                {
+                    await CredentialCheck.EnsureAsync(credentials, pipeline, token).ConfigureAwait(false);
+                    await work(pipeline, token).ConfigureAwait(false);
+                });
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                ErrorRecord record = failure(ex);
+                if ((ex is AggregateException aggregate ? aggregate.GetBaseException() : ex) is CredentialsNotFoundException)
+                {
+                    ThrowTerminatingError(record);
+                }
+
+                WriteError(record);
+            }
+        }
 
         /// <summary>
         /// Resolves a -Path (wildcards allowed) to file system paths on the pipeline thread; a path that matches

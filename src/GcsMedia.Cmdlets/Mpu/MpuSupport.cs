@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets
 {
@@ -203,14 +204,6 @@ namespace GcsMedia.Cmdlets
             }
 
             return string.Join(", ", ranges);
-        }
-
-        public static string DescribeSize(long bytes)
-        {
-            const long mib = 1024 * 1024;
-            return bytes % mib == 0 && bytes > 0
-                ? string.Format(CultureInfo.InvariantCulture, "{0}MB", bytes / mib)
-                : string.Format(CultureInfo.InvariantCulture, "{0} bytes", bytes);
         }
 
         /// <summary>Validates -Metadata keys (they become x-goog-meta-* header names) and converts values to strings.</summary>
