@@ -71,7 +71,7 @@ public sealed class UploadRequestTests
         Assert.Equal("PartSize", error.ParamName);
         Assert.Equal(tooSmall, error.Value);
         Assert.StartsWith("PartSize 1MB is outside", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, @"\(Parameter 'PartSize'\)"));
     }
 
     [Theory]

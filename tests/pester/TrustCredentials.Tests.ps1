@@ -174,11 +174,12 @@ catch { `$errors += `$_ }
     }
 
     It '<Case>: one GcsMedia.NoCredentials for the whole command, at once' -ForEach @(
-        @{ Case = 'Send-GcsMedia -Recurse'; Command = "Send-GcsMedia -Path '$(Join-Path $TestDrive 'no-adc-tree')' -Recurse -Uri gs://b/backup/" }
-        @{ Case = 'Send-GcsMedia of several files'; Command = "Send-GcsMedia -Path '$(Join-Path $TestDrive 'no-adc-tree')/*.txt' -Uri gs://b/flat/" }
-        @{ Case = 'Receive-GcsMedia -Recurse'; Command = "Receive-GcsMedia -Uri gs://b/backup/ -Recurse -Destination '$(Join-Path $TestDrive 'no-adc-restore')'" }
-        @{ Case = 'Receive-GcsMedia of piped objects'; Command = "'gs://b/1', 'gs://b/2', 'gs://b/3' | Receive-GcsMedia -OutFile '$(Join-Path $TestDrive 'no-adc-home')'" }
+        @{ Case = 'Send-GcsMedia -Recurse'; Command = "Send-GcsMedia -Path '<tree>' -Recurse -Uri gs://b/backup/" }
+        @{ Case = 'Send-GcsMedia of several files'; Command = "Send-GcsMedia -Path '<tree>/*.txt' -Uri gs://b/flat/" }
+        @{ Case = 'Receive-GcsMedia -Recurse'; Command = "Receive-GcsMedia -Uri gs://b/backup/ -Recurse -Destination '<restore>'" }
+        @{ Case = 'Receive-GcsMedia of piped objects'; Command = "'gs://b/1', 'gs://b/2', 'gs://b/3' | Receive-GcsMedia -OutFile '<home>'" }
     ) {
+        $Command = $Command.Replace('<tree>', $tree).Replace('<restore>', (Join-Path $TestDrive 'no-adc-restore')).Replace('<home>', $emptyHome)
         $result = Invoke-WithoutCredentials $Command
         @($result.Ids) | Should -HaveCount 1
         $result.Ids[0] | Should -BeLike 'GcsMedia.NoCredentials,*'
