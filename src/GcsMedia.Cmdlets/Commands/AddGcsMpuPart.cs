@@ -123,7 +123,7 @@ namespace GcsMedia.Cmdlets.Commands
             int concurrency = ParameterSetName == AllSet ? ThrottleLimit : 1;
             string uploadId = UploadId;
             string endpoint = EndpointOf(connection);
-            RunTransfer(
+            RunRequests(
                 async (pipeline, token) =>
                 {
                     IReadOnlyList<UploadedPart> parts = await transfers.UploadPartsAsync(target, uploadId, file, plan, concurrency, new PipelineObserver(pipeline), token).ConfigureAwait(false);
@@ -162,9 +162,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             if (!File.Exists(file))
             {
-                ThrowTerminatingError(GcsErrors.Create(
-                    new FileNotFoundException($"Cannot find the file '{file}'.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path,
-                    $"-Path '{Path}' does not exist. Check the path of the file to upload in parts."));
+                ThrowTerminatingError(GcsErrors.FileNotFound("Path", Path, file, "Check the path of the file to upload in parts."));
             }
 
             return file;

@@ -178,7 +178,7 @@ namespace GcsMedia.Cmdlets.Commands
             TransferManager transfers = Transfers;
             Request.Generation = Generation;   // per record: it binds from the pipeline by property name
             DownloadOptions options = Request.ToDownloadOptions();
-            RunTransfer(
+            RunRequests(
                 async (pipeline, token) =>
                 {
                     FileDownloadResult result = await transfers.DownloadFileAsync(target, outFile, options, new PipelineObserver(pipeline), token).ConfigureAwait(false);
@@ -221,7 +221,7 @@ namespace GcsMedia.Cmdlets.Commands
             DownloadOptions options = Request.ToFolderDownloadOptions();
             FolderOptions folder = Request.ToFolderOptions();
             FolderSummary? summary = null;
-            RunTransfer(
+            RunRequests(
                 async (pipeline, token) =>
                 {
                     summary = await transfers.DownloadFolderAsync(bucket, prefix, destination, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteDownload(pipeline, result), token).ConfigureAwait(false);

@@ -281,9 +281,7 @@ namespace GcsMedia.Cmdlets.Commands
                     string resolved = GetUnresolvedProviderPathFromPSPath(path);
                     if (!File.Exists(resolved) && !Directory.Exists(resolved))
                     {
-                        ThrowTerminatingError(GcsErrors.Create(
-                            new FileNotFoundException($"Cannot find the file '{resolved}'.", resolved), "FileNotFound", ErrorCategory.ObjectNotFound, path,
-                            $"-LiteralPath '{path}' does not exist. Check the path."));
+                        ThrowTerminatingError(GcsErrors.FileNotFound("LiteralPath", path, resolved, "Check the path."));
                     }
 
                     files.Add(resolved);
@@ -343,7 +341,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             TransferManager transfers = Transfers;
             UploadOptions options = Request.ToUploadOptions();
-            RunTransfer(
+            RunRequests(
                 async (pipeline, token) =>
                 {
                     UploadResult result = await upload(transfers, target, options, new PipelineObserver(pipeline), token).ConfigureAwait(false);
@@ -371,7 +369,7 @@ namespace GcsMedia.Cmdlets.Commands
             FolderOptions folder = Request.ToFolderOptions();
             bool force = Force;
             FolderSummary? summary = null;
-            RunTransfer(
+            RunRequests(
                 async (pipeline, token) =>
                 {
                     summary = await transfers.UploadFilesAsync(approved, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteUpload(pipeline, result, force), token).ConfigureAwait(false);
