@@ -26,10 +26,24 @@ namespace GcsMedia.Transfers
             }
             catch (ArgumentException ex) when (!(ex is InvalidOptionException))
             {
-                string suffix = $" (Parameter '{ex.ParamName}')";
-                string message = ex.Message.EndsWith(suffix, StringComparison.Ordinal) ? ex.Message.Substring(0, ex.Message.Length - suffix.Length) : ex.Message;
-                throw new InvalidOptionException(message, ex.ParamName ?? "Argument", value);
+                throw new InvalidOptionException(PlainMessage(ex), ex.ParamName ?? "Argument", value);
             }
+        }
+
+        /// <summary>An argument exception's own text, without .NET's "(Parameter 'x')", "Actual value was" and "Parameter name:" additions.</summary>
+        public static string PlainMessage(ArgumentException exception)
+        {
+            string message = exception.Message;
+            foreach (string addition in new[] { " (Parameter '", Environment.NewLine + "Actual value was", Environment.NewLine + "Parameter name:" })
+            {
+                int at = message.IndexOf(addition, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    message = message.Substring(0, at);
+                }
+            }
+
+            return message.Trim();
         }
     }
 }

@@ -300,3 +300,54 @@ public sealed class ObjectNamePlanningTests : IDisposable
         }
     }
 }
+
+public sealed class MpuPartPlanTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public void All_parts_have_the_part_size_but_the_last()
+    {
+        IReadOnlyList<XmlMpuPlannedPart> parts = MpuPartPlan.All("f.bin", 12 * MiB, 5 * MiB);
+        Assert.Equal(new[] { 5 * MiB, 5 * MiB, 2 * MiB }, parts.Select(p => p.Length));
+        Assert.Equal(new[] { 1, 2, 3 }, parts.Select(p => p.Number));
+    }
+
+    [Fact]
+    public void A_part_size_below_5_MiB_is_refused_naming_the_file_and_the_size()
+    {
+        var error = Assert.Throws<InvalidOptionException>(() => MpuPartPlan.All("/data/f.bin", 12 * MiB, MiB));
+        Assert.Equal("PartSize", error.ParamName);
+        Assert.StartsWith("PartSize 1MB for '/data/f.bin': A part size of 1048576 bytes is below", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_part_defaults_to_its_place_in_a_split_by_the_part_size()
+    {
+        XmlMpuPlannedPart part = MpuPartPlan.One("f.bin", 12 * MiB, 3, 5 * MiB, null, null);
+        Assert.Equal((3, 10 * MiB, 2 * MiB), (part.Number, part.Offset, part.Length));
+    }
+
+    [Theory]
+    [InlineData(1, null, null, 1L, "PartSize")]                     // part size outside GCS limits, nothing else given
+    [InlineData(1, -1L, null, 5L, "Offset")]                       // negative offset
+    [InlineData(4, null, null, 5L, "PartNumber")]                  // part 4 of a 12 MiB file at 5 MiB starts past the end
+    [InlineData(1, 12582912L, null, 5L, "Offset")]                 // an offset at the end of the file
+    [InlineData(1, 0L, 0L, 5L, "Length")]                          // an empty part of a non-empty file
+    [InlineData(1, 10485760L, 3145728L, 5L, "Length")]             // past the end
+    [InlineData(1, 0L, 1048576L, 5L, "Length")]                    // under 5 MiB and not the last part
+    public void One_part_is_refused_naming_the_option_at_fault(int number, long? offset, long? length, long partSizeMiB, string option)
+    {
+        var error = Assert.Throws<InvalidOptionException>(() => MpuPartPlan.One("f.bin", 12 * MiB, number, partSizeMiB * MiB, offset, length));
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith("-", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_last_part_may_be_small()
+    {
+        XmlMpuPlannedPart part = MpuPartPlan.One("f.bin", 12 * MiB, 3, 5 * MiB, 11 * MiB, MiB);
+        Assert.Equal(MiB, part.Length);
+    }
+}

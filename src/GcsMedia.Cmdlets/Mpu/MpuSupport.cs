@@ -76,29 +76,7 @@ namespace GcsMedia.Cmdlets
         }
 
         /// <summary>An argument exception's text without .NET's "(Parameter 'x')" and "Actual value was" suffixes.</summary>
-        public static string Clean(ArgumentException exception)
-        {
-            string message = exception.Message;
-            int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            if (parameter >= 0)
-            {
-                message = message.Substring(0, parameter);
-            }
-
-            int actual = message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal);
-            if (actual >= 0)
-            {
-                message = message.Substring(0, actual);
-            }
-
-            int parameterLine = message.IndexOf(Environment.NewLine + "Parameter name:", StringComparison.Ordinal);
-            if (parameterLine >= 0)
-            {
-                message = message.Substring(0, parameterLine);
-            }
-
-            return message.Trim();
-        }
+        public static string Clean(ArgumentException exception) => InvalidOptionException.PlainMessage(exception);
 
         /// <summary>Reads PartNumber and ETag (and, when present, Bucket/ObjectName/UploadId) from a part object.</summary>
         public static MpuPartRef ReadPart(object? input)
