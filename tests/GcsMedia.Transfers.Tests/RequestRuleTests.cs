@@ -351,3 +351,30 @@ public sealed class MpuPartPlanTests
         Assert.Equal(MiB, part.Length);
     }
 }
+
+public sealed class ObjectAddressTests
+{
+    [Theory]
+    [InlineData("s3://b/o", null, null, "Uri")]
+    [InlineData("gs://b/a\nb", null, null, "Uri")]
+    [InlineData(null, null, "o", "Bucket")]
+    [InlineData(null, "gs://b", "o", "Bucket")]
+    [InlineData(null, "b/c", "o", "Bucket")]
+    [InlineData(null, "b", null, "ObjectName")]
+    [InlineData(null, "b", "a\rb", "ObjectName")]
+    public void A_malformed_or_incomplete_address_names_the_parameter_at_fault(string? uri, string? bucket, string? objectName, string parameter)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => ObjectAddress.Resolve(uri, bucket, objectName));
+        Assert.Equal(parameter, error.ParamName);
+    }
+
+    [Fact]
+    public void An_upload_destination_takes_either_a_uri_or_a_bucket()
+    {
+        Assert.Equal("Uri", Assert.ThrowsAny<ArgumentException>(() => UploadDestination.Resolve("gs://b/o", "b", null)).ParamName);
+        Assert.Equal("Bucket", Assert.ThrowsAny<ArgumentException>(() => UploadDestination.Resolve(null, null, "o")).ParamName);
+        Assert.True(UploadDestination.Resolve("gs://b/", null, null).IsPrefix);
+        Assert.False(UploadDestination.Resolve("gs://b/o", null, null).IsPrefix);
+        Assert.Equal("o/", UploadDestination.Resolve(null, "b", "o").TreePrefix);
+    }
+}

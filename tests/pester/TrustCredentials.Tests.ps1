@@ -186,4 +186,22 @@ catch { `$errors += `$_ }
         $result.Seconds | Should -BeLessThan 10
         $result.Verbose | Should -Match 'Looking for Google Cloud credentials: checking the metadata server 127\.0\.0\.1:\d+ \(up to 3 s\)'
     }
+
+    It 'shows the metadata-server probe as a progress activity, completed when it ends' {
+        $script = @"
+Remove-Item Env:STORAGE_EMULATOR_HOST, Env:GOOGLE_APPLICATION_CREDENTIALS -ErrorAction SilentlyContinue
+`$env:CLOUDSDK_CONFIG = '$emptyHome'
+`$env:HOME = '$emptyHome'
+`$env:GCE_METADATA_HOST = '127.0.0.1:$closedPort'
+`$ps = [powershell]::Create()
+try { `$null = `$ps.AddScript("Import-Module '$ModuleManifest'; Send-GcsMedia -Value x -Uri gs://b/o -Endpoint https://127.0.0.1:9 -RetryTimeout 0").Invoke() } catch { }
+@(`$ps.Streams.Progress | Where-Object Activity -eq 'Looking for Google Cloud credentials' | ForEach-Object { [pscustomobject]@{ Status = `$_.StatusDescription; Type = "`$(`$_.RecordType)" } }) | ConvertTo-Json -Compress -AsArray
+"@
+        $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+        $records = ($output | Select-Object -Last 1) | ConvertFrom-Json
+        $records.Count | Should -BeGreaterOrEqual 2
+        $records[0].Type | Should -Be 'Processing'
+        $records[0].Status | Should -Match '^checking the metadata server 127\.0\.0\.1:\d+ \(up to 3 s\)$'
+        $records[-1].Type | Should -Be 'Completed'
+    }
 }
