@@ -13,13 +13,21 @@ namespace GcsMedia.Protocol
     public sealed class AuthHandler : DelegatingHandler
     {
         private readonly Uri _endpoint;
-        private readonly Func<Task<Func<CancellationToken, Task<string>>>> _sourceFactory;
+        private readonly Func<Action<string>?, Task<Func<CancellationToken, Task<string>>>> _sourceFactory;
         private readonly object _gate = new object();
         private Task<Func<CancellationToken, Task<string>>>? _source;
 
         /// <param name="endpoint">Requests to other hosts get no token.</param>
         /// <param name="sourceFactory">Creates the token source once (e.g. loads the credential).</param>
         public AuthHandler(Uri endpoint, Func<Task<Func<CancellationToken, Task<string>>>> sourceFactory, HttpMessageHandler? innerHandler = null)
+            : this(endpoint, Wrap(sourceFactory ?? throw new ArgumentNullException(nameof(sourceFactory))), innerHandler)
+        {
+        }
+
+        /// <param name="endpoint">Requests to other hosts get no token.</param>
+        /// <param name="sourceFactory">Creates the token source once; its argument, when not null, is told what a slow step waits for.</param>
+        /// <param name="innerHandler">The next handler.</param>
+        public AuthHandler(Uri endpoint, Func<Action<string>?, Task<Func<CancellationToken, Task<string>>>> sourceFactory, HttpMessageHandler? innerHandler = null)
         {
             _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
             _sourceFactory = sourceFactory ?? throw new ArgumentNullException(nameof(sourceFactory));
@@ -45,7 +53,7 @@ namespace GcsMedia.Protocol
         {
             if (request.RequestUri != null && SameAuthority(request.RequestUri, _endpoint))
             {
-                Func<CancellationToken, Task<string>> source = await TokenSource().ConfigureAwait(false);
+                Func<CancellationToken, Task<string>> source = await TokenSource(null).ConfigureAwait(false);
                 string token = await source(cancellationToken).ConfigureAwait(false);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
@@ -53,19 +61,28 @@ namespace GcsMedia.Protocol
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Finds the credentials now rather than at the first request, so that a command can report missing credentials
+        /// once before it starts many transfers, and show what it waits for (<paramref name="waiting"/>).
+        /// </summary>
+        public Task PrepareAsync(Action<string>? waiting) => TokenSource(waiting);
+
         /// <summary>The token source, created once; a failed creation (no credentials yet) is tried again next time.</summary>
-        private Task<Func<CancellationToken, Task<string>>> TokenSource()
+        private Task<Func<CancellationToken, Task<string>>> TokenSource(Action<string>? waiting)
         {
             lock (_gate)
             {
                 if (_source == null || _source.IsFaulted || _source.IsCanceled)
                 {
-                    _source = _sourceFactory();
+                    _source = _sourceFactory(waiting);
                 }
 
                 return _source;
             }
         }
+
+        private static Func<Action<string>?, Task<Func<CancellationToken, Task<string>>>> Wrap(Func<Task<Func<CancellationToken, Task<string>>>> factory)
+            => _ => factory();
 
         public override string ToString() => $"AuthHandler(endpoint={_endpoint.GetLeftPart(UriPartial.Authority)}, token=(hidden))";
 

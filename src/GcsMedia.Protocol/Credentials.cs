@@ -15,17 +15,12 @@ namespace GcsMedia.Protocol
         public const string ApplicationCredentialsVariable = "GOOGLE_APPLICATION_CREDENTIALS";
 
         /// <summary>
-        /// The longest the Application Default Credentials search may take. Off Google Cloud the last step, probing the
-        /// metadata server, would otherwise wait on DNS and connection timeouts.
-        /// </summary>
-        public static readonly TimeSpan ApplicationDefaultTimeout = TimeSpan.FromSeconds(8);
-
-        /// <summary>
         /// A key file (service account or authorized user, via <see cref="CredentialFactory"/> with the type the file declares —
         /// GoogleCredential.FromFile is obsolete in 1.78), else ADC: GOOGLE_APPLICATION_CREDENTIALS, gcloud's
         /// application_default_credentials.json, then the metadata server. Scoped to devstorage.read_write.
         /// </summary>
-        public static async Task<GoogleCredential> LoadAsync(string? keyFile, CancellationToken cancellationToken)
+        /// <param name="waiting">Told, before the one step that can take seconds (probing the metadata server), what it waits for.</param>
+        public static async Task<GoogleCredential> LoadAsync(string? keyFile, CancellationToken cancellationToken, Action<string>? waiting = null)
         {
             GoogleCredential credential;
             if (!string.IsNullOrEmpty(keyFile))
@@ -40,7 +35,7 @@ namespace GcsMedia.Protocol
             }
             else
             {
-                credential = await LoadApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
+                credential = await LoadApplicationDefaultAsync(waiting, cancellationToken).ConfigureAwait(false);
             }
 
             return credential.IsCreateScopedRequired ? credential.CreateScoped(ReadWriteScope) : credential;
@@ -48,12 +43,13 @@ namespace GcsMedia.Protocol
 
         /// <summary>
         /// The ADC chain, in Google's order: GOOGLE_APPLICATION_CREDENTIALS, gcloud's application_default_credentials.json,
-        /// then the metadata server (probing it is bounded by <see cref="ApplicationDefaultTimeout"/>). Nothing found is a
+        /// then the metadata server (<see cref="MetadataServerProbe"/>: at once when nothing listens, at most its
+        /// Timeout when nothing answers). Nothing found is a
         /// <see cref="CredentialsNotFoundException"/>. Walked here rather than through GoogleCredential.GetApplicationDefaultAsync,
         /// which caches its answer for the process: a user who runs `gcloud auth application-default login` after the
         /// error must not have to restart PowerShell.
         /// </summary>
-        private static async Task<GoogleCredential> LoadApplicationDefaultAsync(CancellationToken cancellationToken)
+        private static async Task<GoogleCredential> LoadApplicationDefaultAsync(Action<string>? waiting, CancellationToken cancellationToken)
         {
             string? named = Environment.GetEnvironmentVariable(ApplicationCredentialsVariable);
             if (!string.IsNullOrWhiteSpace(named))
@@ -72,18 +68,12 @@ namespace GcsMedia.Protocol
                 return await FromFileAsync(gcloudFile, cancellationToken).ConfigureAwait(false);
             }
 
-            Task<bool> probe = ComputeCredential.IsRunningOnComputeEngine();
-            Task finished = await Task.WhenAny(probe, Task.Delay(ApplicationDefaultTimeout, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (finished != probe)
+            Uri metadataServer = MetadataServerProbe.Address();
+            waiting?.Invoke($"checking the metadata server {metadataServer.Authority} (up to {MetadataServerProbe.Timeout.TotalSeconds:0} s)");
+            if (!await MetadataServerProbe.IsAvailableAsync(cancellationToken).ConfigureAwait(false))
             {
-                _ = probe.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                throw new CredentialsNotFoundException(NotFoundMessage($"the metadata server did not answer within {ApplicationDefaultTimeout.TotalSeconds:0} s"));
-            }
-
-            if (!await probe.ConfigureAwait(false))
-            {
-                throw new CredentialsNotFoundException(NotFoundMessage(null));
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new CredentialsNotFoundException(NotFoundMessage($"no metadata server answered at {metadataServer.Authority} within {MetadataServerProbe.Timeout.TotalSeconds:0} s"));
             }
 
             return GoogleCredential.FromComputeCredential(new ComputeCredential());

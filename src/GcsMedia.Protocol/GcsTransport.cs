@@ -21,8 +21,11 @@ namespace GcsMedia.Protocol
     {
         private static readonly ConcurrentDictionary<string, Lazy<GcsTransport>> Cache = new ConcurrentDictionary<string, Lazy<GcsTransport>>();
 
-        private GcsTransport(HttpClient client, Uri endpoint, bool isEmulator, string authKind)
+        private readonly AuthHandler? _auth;
+
+        private GcsTransport(HttpClient client, Uri endpoint, bool isEmulator, string authKind, AuthHandler? auth)
         {
+            _auth = auth;
             Client = client;
             Urls = new StorageUrls(endpoint);
             IsEmulator = isEmulator;
@@ -79,26 +82,47 @@ namespace GcsMedia.Protocol
 #endif
         }
 
+        /// <summary>
+        /// Loads the credentials (when this transport sends any and has not loaded them yet) before the first request:
+        /// a missing credential fails here with <see cref="CredentialsNotFoundException"/>. <paramref name="waiting"/> is
+        /// told what a step that can take seconds waits for.
+        /// </summary>
+        public async Task EnsureCredentialsAsync(Action<string>? waiting, CancellationToken cancellationToken)
+        {
+            if (_auth == null)
+            {
+                return;
+            }
+
+            Task prepared = _auth.PrepareAsync(waiting);
+            var cancelled = new TaskCompletionSource<bool>();
+            using (cancellationToken.Register(() => cancelled.TrySetCanceled()))
+            {
+                await (await Task.WhenAny(prepared, cancelled.Task).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+        }
+
         public override string ToString() => $"GcsTransport({Endpoint}, emulator={IsEmulator}, auth={AuthKind})";
 
         private static GcsTransport Build(Resolved resolved, HttpMessageHandler primary)
         {
             HttpMessageHandler handler = new ReadTimeoutHandler(resolved.Options.ReadTimeout, primary);
             string authKind = "none";
+            AuthHandler? auth = null;
             if (resolved.SendsCredentials)
             {
                 TransportOptions o = resolved.Options;
                 if (!string.IsNullOrEmpty(o.AccessToken))
                 {
-                    handler = AuthHandler.ForAccessToken(resolved.Endpoint, o.AccessToken!, handler);
+                    handler = auth = AuthHandler.ForAccessToken(resolved.Endpoint, o.AccessToken!, handler);
                     authKind = "access-token";
                 }
                 else
                 {
                     string? keyFile = o.KeyFile;
-                    handler = new AuthHandler(
+                    handler = auth = new AuthHandler(
                         resolved.Endpoint,
-                        async () => Credentials.TokenSource(await Credentials.LoadAsync(keyFile, CancellationToken.None).ConfigureAwait(false)),
+                        async waiting => Credentials.TokenSource(await Credentials.LoadAsync(keyFile, CancellationToken.None, waiting).ConfigureAwait(false)),
                         handler);
                     authKind = keyFile == null ? "application-default" : "key-file";
                 }
@@ -107,7 +131,7 @@ namespace GcsMedia.Protocol
             var client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             client.DefaultRequestHeaders.ExpectContinue = false;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("GcsMedia/" + typeof(GcsTransport).Assembly.GetName().Version?.ToString(3));
-            return new GcsTransport(client, resolved.Endpoint, resolved.IsEmulator, authKind);
+            return new GcsTransport(client, resolved.Endpoint, resolved.IsEmulator, authKind, auth);
         }
 
         private static Resolved Resolve(TransportOptions options)

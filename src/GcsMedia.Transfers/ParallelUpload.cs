@@ -143,17 +143,7 @@ namespace GcsMedia.Transfers
         }
 
         /// <summary>The file's parts; <see cref="ArgumentException"/> (ParamName PartSize) when the part size does not fit the file.</summary>
-        public static IReadOnlyList<XmlMpuPlannedPart> Plan(FileInfo file, long partSize)
-        {
-            try
-            {
-                return XmlMpuPlan.Split(file.Length, partSize);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"PartSize {TransferLimits.DescribeSize(partSize)} for '{file.FullName}': {TrimParameterSuffix(ex.Message)}", "PartSize", ex);
-            }
-        }
+        public static IReadOnlyList<XmlMpuPlannedPart> Plan(FileInfo file, long partSize) => MpuPartPlan.All(file.FullName, file.Length, partSize);
 
         /// <summary>The object's crc32c computed from its parts' crc32c values; null when a part's value is unknown.</summary>
         public static string? CombinedCrc32c(IReadOnlyList<UploadedPart> parts)
@@ -199,21 +189,6 @@ namespace GcsMedia.Transfers
                         target.ToString()));
                 }
             }
-        }
-
-        /// <summary>An argument exception's text without .NET's "(Parameter 'x')" and "Actual value was" suffixes.</summary>
-        private static string TrimParameterSuffix(string message)
-        {
-            foreach (string suffix in new[] { " (Parameter '", Environment.NewLine + "Actual value was", Environment.NewLine + "Parameter name:" })
-            {
-                int at = message.IndexOf(suffix, StringComparison.Ordinal);
-                if (at > 0)
-                {
-                    message = message.Substring(0, at);
-                }
-            }
-
-            return message.Trim();
         }
     }
 }

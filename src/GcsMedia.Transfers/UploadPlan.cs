@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using GcsMedia.Protocol;
 
 namespace GcsMedia.Transfers
@@ -30,6 +31,17 @@ namespace GcsMedia.Transfers
 
             _sourceByTarget[item.Target] = item.SourcePath;
             _items.Add(item);
+        }
+
+        /// <summary>
+        /// Plans one file (not a folder) for <paramref name="destination"/>: the object is the destination's name, or,
+        /// when the destination is a prefix, the prefix followed by the file's name.
+        /// </summary>
+        public void AddFile(string path, UploadDestination destination)
+        {
+            string source = new FileInfo(path).FullName;
+            string name = Path.GetFileName(source);
+            Add(new FileUploadItem(source, destination.TargetFor(name), name));
         }
 
         /// <summary>Checks a list planned elsewhere.</summary>

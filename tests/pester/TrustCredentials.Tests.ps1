@@ -137,3 +137,71 @@ try { Send-GcsMedia -Value x -Uri gs://b/o -RetryTimeout 0 -ErrorAction Stop } c
         $result.Second | Should -Not -BeLike 'GcsMedia.NoCredentials,*'
     }
 }
+
+# No credentials in a folder run: credentials belong to the command, so one terminating GcsMedia.NoCredentials
+# before any file is tried, never one error per file. GCE_METADATA_HOST names a closed loopback port, so the
+# metadata-server probe is refused at once (as off Google Cloud, where nothing listens at 169.254.169.254).
+Describe 'No credentials, many files' {
+    BeforeAll {
+        $emptyHome = Join-Path $TestDrive 'no-adc-home'
+        $tree = Join-Path $TestDrive 'no-adc-tree'
+        New-Item -ItemType Directory $emptyHome, (Join-Path $tree 'sub') -Force | Out-Null
+        foreach ($name in 'a.txt', 'b.txt', 'sub/c.txt', 'sub/d.txt') { Set-Content (Join-Path $tree $name) $name }
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $closedPort = $listener.LocalEndpoint.Port; $listener.Stop()
+
+        function Invoke-WithoutCredentials([string] $Command) {
+            $script = @"
+Remove-Item Env:STORAGE_EMULATOR_HOST, Env:GOOGLE_APPLICATION_CREDENTIALS -ErrorAction SilentlyContinue
+`$env:CLOUDSDK_CONFIG = '$emptyHome'
+`$env:HOME = '$emptyHome'
+`$env:GCE_METADATA_HOST = '127.0.0.1:$closedPort'
+Import-Module '$ModuleManifest'
+`$clock = [System.Diagnostics.Stopwatch]::StartNew()
+`$errors = @(); `$verbose = @()
+try {
+    $Command -Endpoint https://127.0.0.1:9 -RetryTimeout 0 -ErrorAction Continue -Verbose 4>&1 2>&1 | ForEach-Object {
+        if (`$_ -is [System.Management.Automation.VerboseRecord]) { `$verbose += `$_.Message }
+        elseif (`$_ -is [System.Management.Automation.ErrorRecord]) { `$errors += `$_ }
+    }
+}
+catch { `$errors += `$_ }
+[pscustomobject]@{ Ids = @(`$errors | ForEach-Object FullyQualifiedErrorId); Seconds = `$clock.Elapsed.TotalSeconds; Verbose = (`$verbose -join "``n") } | ConvertTo-Json -Compress
+"@
+            $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+            ($output | Select-Object -Last 1) | ConvertFrom-Json
+        }
+    }
+
+    It '<Case>: one GcsMedia.NoCredentials for the whole command, at once' -ForEach @(
+        @{ Case = 'Send-GcsMedia -Recurse'; Command = "Send-GcsMedia -Path '<tree>' -Recurse -Uri gs://b/backup/" }
+        @{ Case = 'Send-GcsMedia of several files'; Command = "Send-GcsMedia -Path '<tree>/*.txt' -Uri gs://b/flat/" }
+        @{ Case = 'Receive-GcsMedia -Recurse'; Command = "Receive-GcsMedia -Uri gs://b/backup/ -Recurse -Destination '<restore>'" }
+        @{ Case = 'Receive-GcsMedia of piped objects'; Command = "'gs://b/1', 'gs://b/2', 'gs://b/3' | Receive-GcsMedia -OutFile '<home>'" }
+    ) {
+        $Command = $Command.Replace('<tree>', $tree).Replace('<restore>', (Join-Path $TestDrive 'no-adc-restore')).Replace('<home>', $emptyHome)
+        $result = Invoke-WithoutCredentials $Command
+        @($result.Ids) | Should -HaveCount 1
+        $result.Ids[0] | Should -BeLike 'GcsMedia.NoCredentials,*'
+        $result.Seconds | Should -BeLessThan 10
+        $result.Verbose | Should -Match 'Looking for Google Cloud credentials: checking the metadata server 127\.0\.0\.1:\d+ \(up to 3 s\)'
+    }
+
+    It 'shows the metadata-server probe as a progress activity, completed when it ends' {
+        $script = @"
+Remove-Item Env:STORAGE_EMULATOR_HOST, Env:GOOGLE_APPLICATION_CREDENTIALS -ErrorAction SilentlyContinue
+`$env:CLOUDSDK_CONFIG = '$emptyHome'
+`$env:HOME = '$emptyHome'
+`$env:GCE_METADATA_HOST = '127.0.0.1:$closedPort'
+`$ps = [powershell]::Create()
+try { `$null = `$ps.AddScript("Import-Module '$ModuleManifest'; Send-GcsMedia -Value x -Uri gs://b/o -Endpoint https://127.0.0.1:9 -RetryTimeout 0").Invoke() } catch { }
+@(`$ps.Streams.Progress | Where-Object Activity -eq 'Looking for Google Cloud credentials' | ForEach-Object { [pscustomobject]@{ Status = `$_.StatusDescription; Type = "`$(`$_.RecordType)" } }) | ConvertTo-Json -Compress -AsArray
+"@
+        $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+        $records = ($output | Select-Object -Last 1) | ConvertFrom-Json
+        $records.Count | Should -BeGreaterOrEqual 2
+        $records[0].Type | Should -Be 'Processing'
+        $records[0].Status | Should -Match '^checking the metadata server 127\.0\.0\.1:\d+ \(up to 3 s\)$'
+        $records[-1].Type | Should -Be 'Completed'
+    }
+}

@@ -22,7 +22,6 @@ namespace GcsMedia.Cmdlets.Commands
     {
         private const string AllSet = "AllParts";
         private const string OneSet = "OnePart";
-        private const long DefaultPartSize = 32L * 1024 * 1024;
 
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("FullName", "File")]
@@ -48,7 +47,7 @@ namespace GcsMedia.Cmdlets.Commands
 
         [Parameter]
         [SizeTransformation]
-        public long PartSize { get; set; } = DefaultPartSize;
+        public long PartSize { get; set; } = UploadOptions.DefaultPartSize;
 
         [Parameter(ParameterSetName = AllSet)]
         [Alias("ConcurrentTaskCount")]
@@ -112,7 +111,18 @@ namespace GcsMedia.Cmdlets.Commands
 
             string file = ResolveFile();
             long fileSize = new FileInfo(file).Length;
-            IReadOnlyList<XmlMpuPlannedPart> plan = ParameterSetName == OneSet ? PlanOne(target, file, fileSize) : PlanAll(target, file, fileSize);
+            IReadOnlyList<XmlMpuPlannedPart> plan = Array.Empty<XmlMpuPlannedPart>();
+            try
+            {
+                plan = ParameterSetName == OneSet
+                    ? new[] { MpuPartPlan.One(file, fileSize, PartNumber, PartSize, Offset, Length) }
+                    : MpuPartPlan.All(file, fileSize, PartSize);
+            }
+            catch (InvalidOptionException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, target.ToString()));
+            }
+
             string parts = plan.Count == 1 ? $"part {plan[0].Number}" : $"parts 1-{plan.Count}";
             if (!ShouldProcess(target.ToString(), $"Upload {parts} of '{file}' to the multipart upload {UploadId}"))
             {
@@ -124,30 +134,30 @@ namespace GcsMedia.Cmdlets.Commands
             int concurrency = ParameterSetName == AllSet ? ThrottleLimit : 1;
             string uploadId = UploadId;
             string endpoint = EndpointOf(connection);
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            RunRequests(
+                async (pipeline, token) =>
                 {
                     IReadOnlyList<UploadedPart> parts = await transfers.UploadPartsAsync(target, uploadId, file, plan, concurrency, new PipelineObserver(pipeline), token).ConfigureAwait(false);
                     foreach (UploadedPart part in parts)
                     {
                         pipeline.WriteObject(MpuPart.From(part, target, uploadId, endpoint));
                     }
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                ErrorRecord record = GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload);
-                string advice = plan.Count > 1
-                    ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
-                    : " Run the command again: uploading a part number again replaces the earlier part.";
-                record.ErrorDetails = new ErrorDetails(GcsErrors.Redact((record.ErrorDetails?.Message ?? ex.Message) + advice));
-                WriteError(record);
-            }
+                },
+                ex =>
+                {
+                    ErrorRecord record = GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload);
+                    if (ex is CredentialsNotFoundException)
+                    {
+                        return record;   // no part was tried
+                    }
+
+                    string advice = plan.Count > 1
+                        ? " No part objects were output for this file. Parts already uploaded stay in the upload: run Add-GcsMpuPart again (a part number uploaded again replaces the earlier part), or abort with Stop-GcsMpu."
+                        : " Run the command again: uploading a part number again replaces the earlier part.";
+                    record.ErrorDetails = new ErrorDetails(GcsErrors.Redact((record.ErrorDetails?.Message ?? ex.Message) + advice));
+                    return record;
+                },
+                connection);
         }
 
         private string ResolveFile()
@@ -168,70 +178,10 @@ namespace GcsMedia.Cmdlets.Commands
 
             if (!File.Exists(file))
             {
-                ThrowTerminatingError(GcsErrors.Create(
-                    new FileNotFoundException($"Cannot find the file '{file}'.", file), "FileNotFound", ErrorCategory.ObjectNotFound, Path,
-                    $"-Path '{Path}' does not exist. Check the path of the file to upload in parts."));
+                ThrowTerminatingError(GcsErrors.FileNotFound("Path", Path, file, "Check the path of the file to upload in parts."));
             }
 
             return file;
-        }
-
-        private IReadOnlyList<XmlMpuPlannedPart> PlanAll(GcsObjectRef target, string file, long fileSize)
-        {
-            try
-            {
-                return XmlMpuPlan.Split(fileSize, PartSize);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument($"-PartSize {MpuSupport.DescribeSize(PartSize)} for '{file}': {MpuSupport.Clean(ex)}", "PartSize", target.ToString()));
-                return Array.Empty<XmlMpuPlannedPart>();
-            }
-        }
-
-        private IReadOnlyList<XmlMpuPlannedPart> PlanOne(GcsObjectRef target, string file, long fileSize)
-        {
-            void Fail(string message, string parameter) =>
-                ThrowTerminatingError(GcsErrors.InvalidArgument(message, parameter, target.ToString()));
-
-            if (!Offset.HasValue && !Length.HasValue && (PartSize < XmlMpuPlan.MinPartSize || PartSize > XmlMpuPlan.MaxPartSize))
-            {
-                Fail($"-PartSize {MpuSupport.DescribeSize(PartSize)} is outside GCS's part limits (5 MiB to 5 GiB for every part but the last). Use, for example, -PartSize {MpuSupport.DescribeSize(XmlMpuPlan.SuggestPartSize(fileSize))}.", "PartSize");
-            }
-
-            long offset = Offset ?? (PartNumber - 1) * PartSize;
-            if (offset < 0)
-            {
-                Fail($"-Offset {offset} is negative. -Offset is the part's first byte in the file, counted from 0.", "Offset");
-            }
-
-            if (offset > fileSize || (offset == fileSize && fileSize > 0))
-            {
-                Fail($"-Offset {offset} is at or beyond the end of '{file}' ({fileSize} bytes). Part {PartNumber} has no data there; check -PartNumber, -Offset and -PartSize.", Offset.HasValue ? "Offset" : "PartNumber");
-            }
-
-            long length = Length ?? Math.Min(PartSize, fileSize - offset);
-            if (length < 0 || (length == 0 && fileSize > 0))
-            {
-                Fail($"-Length {length} must be positive: it is the number of bytes in the part.", "Length");
-            }
-
-            if (offset + length > fileSize)
-            {
-                Fail($"-Offset {offset} plus -Length {length} goes past the end of '{file}' ({fileSize} bytes). Use -Length {fileSize - offset} for the last part.", "Length");
-            }
-
-            if (length > XmlMpuPlan.MaxPartSize)
-            {
-                Fail($"-Length {length} is above GCS's maximum part size of 5 GiB. Split the file into more, smaller parts.", "Length");
-            }
-
-            if (length < XmlMpuPlan.MinPartSize && offset + length != fileSize)
-            {
-                Fail($"-Length {length} is below GCS's minimum of 5 MiB ({XmlMpuPlan.MinPartSize} bytes); only the last part of the file may be smaller. Use a -Length of at least 5MB, or make this part run to the end of the file.", "Length");
-            }
-
-            return new[] { new XmlMpuPlannedPart(PartNumber, offset, length) };
         }
     }
 }

@@ -173,7 +173,7 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 if (group.PartsFromServer)
                 {
-                    RunAsync((pipeline, token) => ListPartsAsync(pipeline, connection, group, token));
+                    RunAsync(AfterCredentials((pipeline, token) => ListPartsAsync(pipeline, connection, group, token), connection));
                     if (group.Parts.Count == 0)
                     {
                         WriteError(GcsErrors.Create(
@@ -191,7 +191,7 @@ namespace GcsMedia.Cmdlets.Commands
                     }
                 }
 
-                RunAsync((pipeline, token) => CompleteAsync(pipeline, connection, group, token));
+                RunAsync(AfterCredentials((pipeline, token) => CompleteAsync(pipeline, connection, group, token), connection));
             }
             catch (PipelineStoppedException)
             {
@@ -199,7 +199,7 @@ namespace GcsMedia.Cmdlets.Commands
             }
             catch (Exception ex)
             {
-                WriteError(GcsErrors.FromException(ex, target, operation: GcsOperation.MultipartUpload));
+                ReportFailure(ex, GcsErrors.FromException(ex, target, operation: GcsOperation.MultipartUpload));
             }
         }
 

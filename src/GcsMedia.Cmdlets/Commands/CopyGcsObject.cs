@@ -5,6 +5,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -117,18 +118,9 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
-            try
-            {
-                RunAsync((pipeline, token) => CopyAsync(pipeline, source, destination, token));
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, destination.ToString(), preconditionMeansExists: !Force));
-            }
+            RunRequests(
+                (pipeline, token) => CopyAsync(pipeline, source, destination, token),
+                ex => GcsErrors.FromException(ex, destination.ToString(), preconditionMeansExists: !Force));
         }
 
         /// <summary>gs://bucket/name as given, or gs://bucket/folder/ (or gs://bucket) + the source's last name segment.</summary>

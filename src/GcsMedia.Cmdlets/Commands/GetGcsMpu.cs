@@ -36,18 +36,9 @@ namespace GcsMedia.Cmdlets.Commands
                     $"-Bucket '{Bucket}' must be a bucket name (such as my-bucket or gs://my-bucket). To narrow the list to some objects use -Prefix.", "Bucket", Bucket));
             }
 
-            try
-            {
-                RunAsync((pipeline, token) => ListAsync(pipeline, bucket, token));
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, $"gs://{bucket}"));
-            }
+            RunRequests(
+                (pipeline, token) => ListAsync(pipeline, bucket, token),
+                ex => GcsErrors.FromException(ex, $"gs://{bucket}"));
         }
 
         private async Task ListAsync(AsyncPipeline pipeline, string bucket, CancellationToken token)

@@ -39,18 +39,10 @@ namespace GcsMedia.Cmdlets.Commands
             GcsObjectRef target = ResolveUploadTarget(Uri, Bucket, ObjectName, UploadId);
             GcsConnection connection = ConnectionFor(Endpoint);
             string uploadId = UploadId;
-            try
-            {
-                RunAsync((pipeline, token) => ListAsync(pipeline, connection, target, uploadId, token));
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, target.ToString()));
-            }
+            RunRequests(
+                (pipeline, token) => ListAsync(pipeline, connection, target, uploadId, token),
+                ex => GcsErrors.FromException(ex, target.ToString()),
+                connection);
         }
 
         private static async Task ListAsync(AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, string uploadId, CancellationToken token)

@@ -74,20 +74,11 @@ namespace GcsMedia.Cmdlets.Commands
                     "Generation", Generation));
             }
 
-            try
-            {
-                RunAsync((pipeline, token) => address.Object != null && !AllVersions
+            RunRequests(
+                (pipeline, token) => address.Object != null && !AllVersions
                     ? GetOneAsync(pipeline, address.Object, token)
-                    : ListAsync(pipeline, address, token));
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, address.Display));
-            }
+                    : ListAsync(pipeline, address, token),
+                ex => GcsErrors.FromException(ex, address.Display));
         }
 
         private async Task GetOneAsync(AsyncPipeline pipeline, GcsObjectRef target, CancellationToken token)

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -76,18 +77,9 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
-            try
-            {
-                RunAsync((pipeline, token) => InitiateAsync(pipeline, target, contentType, token));
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload));
-            }
+            RunRequests(
+                (pipeline, token) => InitiateAsync(pipeline, target, contentType, token),
+                ex => GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload));
         }
 
         private async Task InitiateAsync(AsyncPipeline pipeline, GcsObjectRef target, string contentType, CancellationToken token)

@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Runtime.InteropServices;
-using System.Linq;
 using System.Management.Automation;
 using GcsMedia.Protocol;
 using GcsMedia.Transfers;
@@ -102,58 +99,42 @@ namespace GcsMedia.Cmdlets.Commands
         [Parameter]
         public SwitchParameter SkipUnchanged { get; set; }
 
-        private readonly Dictionary<string, string> _written = new Dictionary<string, string>(PathComparer);
+        private readonly DownloadFilePlan _files = new DownloadFilePlan();
+        private DownloadRequest? _request;
         private TransferManager? _transfers;
 
-        /// <summary>Windows and macOS file systems usually ignore case; two names differing only in case are one file there.</summary>
-        private static StringComparer PathComparer
-            => RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        private DownloadRequest Request => _request ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
-        private static string LastSegment(string objectName)
-        {
-            int slash = objectName.LastIndexOf('/');
-            return slash < 0 ? objectName : objectName.Substring(slash + 1);
-        }
+        private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
         protected override void BeginProcessing()
         {
+            var request = new DownloadRequest(MyInvocation.BoundParameters.Keys)
+            {
+                Start = Start,
+                End = End,
+                ChunkSize = ChunkSize,
+                Raw = Raw,
+                Checksum = Checksum,
+                Overwrite = Force,
+                Concurrency = ThrottleLimit,
+                SliceSize = SliceSize,
+                MaxBytesPerSecond = MaxBytesPerSecond,
+                Recurse = Recurse,
+                Include = Include ?? Array.Empty<string>(),
+                Exclude = Exclude ?? Array.Empty<string>(),
+                SkipUnchanged = SkipUnchanged,
+            };
             try
             {
-                TransferLimits.CheckMaxBytesPerSecond(MaxBytesPerSecond);
-                TransferLimits.CheckSliceSize(SliceSize);
+                request.Check();
             }
-            catch (ArgumentException ex)
+            catch (InvalidOptionException ex)
             {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.ParamName == "SliceSize" ? SliceSize : MaxBytesPerSecond));
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.Value));
             }
 
-            if (Recurse && (Start.HasValue || End.HasValue || ChunkSize.HasValue))
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    "-Recurse downloads whole objects; it cannot be combined with -Start, -End or -ChunkSize.", Start.HasValue ? "Start" : End.HasValue ? "End" : "ChunkSize", null));
-            }
-
-            if (!Recurse)
-            {
-                foreach (string name in new[] { "Include", "Exclude", "SkipUnchanged" })
-                {
-                    if (MyInvocation.BoundParameters.ContainsKey(name))
-                    {
-                        ThrowTerminatingError(GcsErrors.InvalidArgument($"-{name} applies to folder downloads only. Add -Recurse, or remove -{name}.", name, null));
-                    }
-                }
-            }
-
-            if (ThrottleLimit > 1 && (Start.HasValue || End.HasValue || ChunkSize.HasValue))
-            {
-                string given = string.Join(", ", new[] { Start.HasValue ? "-Start" : null, End.HasValue ? "-End" : null, ChunkSize.HasValue ? "-ChunkSize" : null }.Where(x => x != null));
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-ThrottleLimit {ThrottleLimit} (a sliced download) downloads the whole object in parallel ranges, so it cannot be combined with {given}. " +
-                    "Remove -ThrottleLimit for a ranged or chunked download, or remove " + given + " to download the whole object in slices.",
-                    "ThrottleLimit",
-                    ThrottleLimit));
-            }
-
+            _request = request;
             base.BeginProcessing();
             _transfers = CreateTransferManager(MaxBytesPerSecond);
         }
@@ -180,49 +161,30 @@ namespace GcsMedia.Cmdlets.Commands
 
             try
             {
-                TransferLimits.CheckDownloadRange(Start, End, ChunkSize);
+                Request.CheckRange();
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(ex, target.ToString()));
             }
-            string outFile = ResolveOutFile(target);
-            bool exists = File.Exists(outFile);
-            string action = exists ? $"Download {target}, replacing the existing file" : $"Download {target}";
+
+            string outFile = PlanOutFile(target);
+            string action = File.Exists(outFile) ? $"Download {target}, replacing the existing file" : $"Download {target}";
             if (!ShouldProcess(outFile, action))
             {
                 return;
             }
 
-            TransferManager transfers = _transfers!;
-            DownloadOptions options = new DownloadOptions
-            {
-                Start = Start,
-                End = End,
-                ChunkSize = ChunkSize,
-                Raw = Raw,
-                Checksum = Checksum,
-                Generation = Generation,
-                Overwrite = Force,
-                SliceConcurrency = ThrottleLimit,
-                SliceSize = SliceSize,
-            };
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            TransferManager transfers = Transfers;
+            Request.Generation = Generation;   // per record: it binds from the pipeline by property name
+            DownloadOptions options = Request.ToDownloadOptions();
+            RunRequests(
+                async (pipeline, token) =>
                 {
                     FileDownloadResult result = await transfers.DownloadFileAsync(target, outFile, options, new PipelineObserver(pipeline), token).ConfigureAwait(false);
                     pipeline.WriteObject(GcsDownloadResult.From(result));
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.Download));
-            }
+                },
+                ex => GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.Download));
         }
 
         /// <summary>
@@ -235,25 +197,12 @@ namespace GcsMedia.Cmdlets.Commands
             string prefix;
             try
             {
-                if (ParameterSetName == UriSet)
-                {
-                    (bucket, prefix) = ObjectAddress.ResolveDestination(Uri);
-                }
-                else
-                {
-                    GcsObjectRef named = ObjectAddress.Resolve(null, Bucket, ObjectName);
-                    (bucket, prefix) = (named.Bucket, named.Name);
-                }
+                (bucket, prefix) = ObjectAddress.ResolveFolder(ParameterSetName == UriSet ? Uri : null, Bucket, ObjectName);
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, ex.ParamName ?? "Uri", ParameterSetName == UriSet ? Uri : Bucket));
                 return;
-            }
-
-            if (prefix.Length > 0 && !prefix.EndsWith("/", StringComparison.Ordinal))
-            {
-                prefix += "/";
             }
 
             string destination = GetUnresolvedProviderPathFromPSPath(OutFile);
@@ -268,82 +217,54 @@ namespace GcsMedia.Cmdlets.Commands
                 return;
             }
 
-            TransferManager transfers = _transfers!;
-            int concurrency = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : 4;
-            var options = new DownloadOptions { Raw = Raw, Checksum = Checksum, Overwrite = Force, SliceConcurrency = concurrency, SliceSize = SliceSize };
-            var folder = new FolderOptions
-            {
-                Include = Include ?? Array.Empty<string>(),
-                Exclude = Exclude ?? Array.Empty<string>(),
-                MaxConcurrentFiles = concurrency,
-                SkipUnchanged = SkipUnchanged,
-            };
+            TransferManager transfers = Transfers;
+            DownloadOptions options = Request.ToFolderDownloadOptions();
+            FolderOptions folder = Request.ToFolderOptions();
             FolderSummary? summary = null;
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            RunRequests(
+                async (pipeline, token) =>
                 {
                     summary = await transfers.DownloadFolderAsync(bucket, prefix, destination, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteDownload(pipeline, result), token).ConfigureAwait(false);
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, scope));
-            }
-
+                },
+                ex => GcsErrors.FromException(ex, scope));
             FolderResults.WriteSummary(this, summary, "Receive-GcsMedia ... -Recurse -SkipUnchanged");
         }
 
-        /// <summary>
-        /// The file to write: -OutFile, or, when -OutFile is an existing folder, the object's last name segment in it. A
-        /// path this invocation already wrote (another object into the same file) is a terminating error.
-        /// </summary>
-        private string ResolveOutFile(GcsObjectRef target)
+        /// <summary>The file for <paramref name="target"/> (<see cref="DownloadFilePlan"/>); its refusals become terminating errors.</summary>
+        private string PlanOutFile(GcsObjectRef target)
         {
             string path = GetUnresolvedProviderPathFromPSPath(OutFile);
-            if (Directory.Exists(path))
+            try
             {
-                string leaf = LastSegment(target.Name);
-                if (leaf.Length == 0)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(
-                        $"{target} has no file name to use in the folder '{path}' (it ends in '/'). Give -OutFile as a file path.", "OutFile", path));
-                }
-
-                path = Path.Combine(path, leaf);
+                return _files.Add(path, target, Force);
             }
-
-            if (_written.TryGetValue(path, out string? earlier) && earlier != target.ToString())
+            catch (InvalidOptionException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.Value));
+            }
+            catch (DuplicateTargetException ex)
             {
                 ThrowTerminatingError(GcsErrors.Create(
-                    new ArgumentException($"{earlier} and {target} would both be written to '{path}'."),
+                    new ArgumentException($"{ex.First} and {ex.Second} would both be written to '{ex.Target}'."),
                     "DuplicateOutFile",
                     ErrorCategory.InvalidArgument,
-                    path,
-                    $"{earlier} was already written to '{path}' by this command; {target} would replace it, so it was not downloaded. " +
+                    ex.Target,
+                    $"{ex.First} was already written to '{ex.Target}' by this command; {ex.Second} would replace it, so it was not downloaded. " +
                     "Give each object its own -OutFile (pipe objects with an OutFile property, or use a folder as -OutFile)."));
             }
-
-            _written[path] = target.ToString();
-            string? folder = Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            catch (MissingFolderException ex)
             {
                 ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    $"-OutFile '{path}': the folder '{folder}' does not exist. Create it first (New-Item -ItemType Directory).", "OutFile", path));
+                    $"-OutFile '{ex.Path}': the folder '{ex.Folder}' does not exist. Create it first (New-Item -ItemType Directory).", "OutFile", ex.Path));
             }
-
-            if (File.Exists(path) && !Force)
+            catch (ObjectExistsException ex)
             {
                 ThrowTerminatingError(GcsErrors.Create(
-                    new IOException($"The file '{path}' already exists."),
+                    new IOException($"The file '{ex.Target}' already exists."),
                     "FileExists",
                     ErrorCategory.ResourceExists,
-                    path,
-                    $"The file '{path}' already exists. Use -Force to overwrite it, or choose another -OutFile."));
+                    ex.Target,
+                    $"The file '{ex.Target}' already exists. Use -Force to overwrite it, or choose another -OutFile."));
             }
 
             return path;

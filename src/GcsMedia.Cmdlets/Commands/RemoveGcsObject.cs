@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets.Commands
 {
@@ -134,7 +135,7 @@ namespace GcsMedia.Cmdlets.Commands
 
             var batch = _pending.ToArray();
             _pending.Clear();
-            RunAsync((pipeline, token) => DeleteAllAsync(pipeline, batch, token));
+            RunRequests((pipeline, token) => DeleteAllAsync(pipeline, batch, token), failure: null);
         }
 
         private async Task DeleteAllAsync(AsyncPipeline pipeline, IReadOnlyList<ObjectDeletionTarget> batch, CancellationToken token)

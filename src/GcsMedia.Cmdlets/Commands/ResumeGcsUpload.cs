@@ -99,9 +99,8 @@ namespace GcsMedia.Cmdlets.Commands
                         string resolved = GetUnresolvedProviderPathFromPSPath(path);
                         if (!File.Exists(resolved))
                         {
-                            ThrowTerminatingError(GcsErrors.Create(
-                                new FileNotFoundException($"Cannot find the state file '{resolved}'.", resolved), "FileNotFound", ErrorCategory.ObjectNotFound, path,
-                                $"-StatePath '{path}' does not exist. The upload may have finished already; pending uploads are in {store.Location}."));
+                            ThrowTerminatingError(GcsErrors.FileNotFound(
+                                "StatePath", path, resolved, $"The upload may have finished already; pending uploads are in {store.Location}.", what: "state file"));
                         }
 
                         UploadState state;
@@ -149,9 +148,7 @@ namespace GcsMedia.Cmdlets.Commands
             string path = GetUnresolvedProviderPathFromPSPath(Path);
             if (!File.Exists(path))
             {
-                ThrowTerminatingError(GcsErrors.Create(
-                    new FileNotFoundException($"Cannot find the file '{path}'.", path), "FileNotFound", ErrorCategory.ObjectNotFound, Path,
-                    $"-Path '{Path}' does not exist. Give the file whose upload was interrupted."));
+                ThrowTerminatingError(GcsErrors.FileNotFound("Path", Path, path, "Give the file whose upload was interrupted."));
             }
 
             return path;
@@ -242,22 +239,13 @@ namespace GcsMedia.Cmdlets.Commands
             }
 
             TransferManager transfers = Transfers;
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            RunRequests(
+                async (pipeline, token) =>
                 {
                     UploadResult result = await transfers.ResumeUploadAsync(state, saved, new PipelineObserver(pipeline), token).ConfigureAwait(false);
                     pipeline.WriteObject(GcsObject.From(result.Resource, result.Target, result.SourcePath, result.UploadType));
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, state.ObjectUri, operation: GcsOperation.ResumableUpload));
-            }
+                },
+                ex => GcsErrors.FromException(ex, state.ObjectUri, operation: GcsOperation.ResumableUpload));
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -142,15 +141,45 @@ namespace GcsMedia.Cmdlets.Commands
         public long? MaxBytesPerSecond { get; set; }
 
         private readonly UploadPlan _plan = new UploadPlan();
+        private UploadRequest? _request;
         private TransferManager? _transfers;
         private UploadDestination? _destination;
 
+        private UploadRequest Request => _request ?? throw new InvalidOperationException("BeginProcessing has not run.");
+
         private TransferManager Transfers => _transfers ?? throw new InvalidOperationException("BeginProcessing has not run.");
+
+        private UploadDestination Destination => _destination ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
         protected override void BeginProcessing()
         {
-            CheckSpeedParameters();
-            CheckOption(() => TransferLimits.CheckUploadChunkSize(ChunkSize), ChunkSize);
+            var request = new UploadRequest(MyInvocation.BoundParameters.Keys)
+            {
+                Recurse = Recurse,
+                Parallel = Parallel,
+                Resumable = Resumable,
+                ContentType = ContentType,
+                ContentEncoding = ContentEncoding,
+                CacheControl = CacheControl,
+                Overwrite = Force,
+                Checksum = Checksum,
+                ChunkSize = ChunkSize,
+                PartSize = PartSize,
+                Concurrency = ThrottleLimit,
+                MaxBytesPerSecond = MaxBytesPerSecond,
+                Include = Include ?? Array.Empty<string>(),
+                Exclude = Exclude ?? Array.Empty<string>(),
+                SkipUnchanged = SkipUnchanged,
+            };
+            try
+            {
+                request.Check();
+            }
+            catch (InvalidOptionException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.Value));
+            }
+
             try
             {
                 _destination = UploadDestination.Resolve(Uri, Bucket, ObjectName);
@@ -160,16 +189,13 @@ namespace GcsMedia.Cmdlets.Commands
                 ThrowTerminatingError(GcsErrors.InvalidArgument(ex.Message, ex.ParamName ?? "Uri", Uri ?? Bucket));
             }
 
-            if (Metadata != null)
+            try
             {
-                try
-                {
-                    MpuSupport.ConvertMetadata(Metadata);
-                }
-                catch (ArgumentException ex)
-                {
-                    ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "Metadata", null));
-                }
+                request.Metadata = Metadata == null ? null : MpuSupport.ConvertMetadata(Metadata);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(MpuSupport.Clean(ex), "Metadata", null));
             }
 
             if ((ParameterSetName == ValueSet || ParameterSetName == BytesSet || ParameterSetName == StreamSet) && Destination.IsPrefix)
@@ -181,6 +207,7 @@ namespace GcsMedia.Cmdlets.Commands
                     null));
             }
 
+            _request = request;
             base.BeginProcessing();
             _transfers = CreateTransferManager(MaxBytesPerSecond);
         }
@@ -190,13 +217,22 @@ namespace GcsMedia.Cmdlets.Commands
             switch (ParameterSetName)
             {
                 case ValueSet:
-                    UploadValue();
+                    string text = Value;
+                    Upload(Destination.TargetFor(null), $"{new UTF8Encoding(false).GetByteCount(text)} bytes", (transfers, target, options, observer, token) => transfers.UploadTextAsync(text, target, options, observer, token));
                     break;
                 case BytesSet:
-                    UploadBytes(InputObject);
+                    byte[] data = InputObject;
+                    Upload(Destination.TargetFor(null), $"{data.Length} bytes", (transfers, target, options, observer, token) => transfers.UploadBytesAsync(data, target, options, observer, token));
                     break;
                 case StreamSet:
-                    UploadStream(InputStream!);
+                    Stream source = InputStream!;
+                    if (!source.CanRead)
+                    {
+                        ThrowTerminatingError(GcsErrors.InvalidArgument(
+                            "-InputStream cannot be read (CanRead is false). Give a readable stream, e.g. a process's StandardOutput.BaseStream.", "InputStream", Destination.TargetFor(null).ToString()));
+                    }
+
+                    Upload(Destination.TargetFor(null), "a stream of unknown length", (transfers, target, options, observer, token) => transfers.UploadStreamAsync(source, target, options, observer, token));
                     break;
                 default:
                     foreach (string file in ResolveFiles())
@@ -219,7 +255,8 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 foreach (FileUploadItem planned in _plan.Items)
                 {
-                    UploadFile(planned.SourcePath, planned.Target);
+                    string file = planned.SourcePath;
+                    Upload(planned.Target, $"{file} ({new FileInfo(file).Length} bytes)", (transfers, target, options, observer, token) => transfers.UploadFileAsync(file, target, options, observer, token));
                 }
             }
 
@@ -234,8 +271,7 @@ namespace GcsMedia.Cmdlets.Commands
             {
                 foreach (string path in Path)
                 {
-                    Collection<string> resolved = ResolveFileSystemPaths(path, "Check the path (and that wildcards match at least one file).");
-                    files.AddRange(resolved);
+                    files.AddRange(ResolveFileSystemPaths(path, "Check the path (and that wildcards match at least one file)."));
                 }
             }
             else
@@ -245,9 +281,7 @@ namespace GcsMedia.Cmdlets.Commands
                     string resolved = GetUnresolvedProviderPathFromPSPath(path);
                     if (!File.Exists(resolved) && !Directory.Exists(resolved))
                     {
-                        ThrowTerminatingError(GcsErrors.Create(
-                            new FileNotFoundException($"Cannot find the file '{resolved}'.", resolved), "FileNotFound", ErrorCategory.ObjectNotFound, path,
-                            $"-LiteralPath '{path}' does not exist. Check the path."));
+                        ThrowTerminatingError(GcsErrors.FileNotFound("LiteralPath", path, resolved, "Check the path."));
                     }
 
                     files.Add(resolved);
@@ -257,56 +291,33 @@ namespace GcsMedia.Cmdlets.Commands
             return files;
         }
 
-        private UploadDestination Destination => _destination ?? throw new InvalidOperationException("BeginProcessing has not run.");
-
-        private UploadOptions Options() => new UploadOptions
-        {
-            Mode = Parallel ? UploadMode.Parallel : Resumable ? UploadMode.Resumable : UploadMode.Auto,
-            ContentType = ContentType,
-            ContentEncoding = ContentEncoding,
-            CacheControl = CacheControl,
-            Metadata = Metadata == null ? null : MpuSupport.ConvertMetadata(Metadata),
-            Overwrite = Force,
-            Checksum = Checksum,
-            ChunkSize = ChunkSize,
-            PartSize = PartSize,
-            PartConcurrency = ThrottleLimit,
-        };
-
         /// <summary>
-        /// Adds a file to the invocation's plan. A second, different file for an object name already planned is a
-        /// terminating error naming both, raised before any upload starts.
+        /// Adds a file, or with -Recurse a folder's files, to the invocation's plan. A second, different file for an object
+        /// name already planned is a terminating error naming both, raised before any upload starts.
         /// </summary>
         private void PlanFile(string file)
         {
-            if (Directory.Exists(file))
+            if (Directory.Exists(file) && !Recurse)
             {
-                if (!Recurse)
-                {
-                    WriteError(GcsErrors.Create(
-                        new IOException($"'{file}' is a directory."), "IsDirectory", ErrorCategory.InvalidArgument, file,
-                        $"'{file}' is a directory. Add -Recurse to upload the files below it, keeping the tree in the object names."));
-                    return;
-                }
-
-                foreach (FileUploadItem item in Transfers.PlanFolderUpload(file, Destination.Bucket, Destination.TreePrefix, FolderOptions(), new ImmediateObserver(this)))
-                {
-                    Plan(item);
-                }
-
+                WriteError(GcsErrors.Create(
+                    new IOException($"'{file}' is a directory."), "IsDirectory", ErrorCategory.InvalidArgument, file,
+                    $"'{file}' is a directory. Add -Recurse to upload the files below it, keeping the tree in the object names."));
                 return;
             }
 
-            string source = new FileInfo(file).FullName;
-            string name = System.IO.Path.GetFileName(source);
-            Plan(new FileUploadItem(source, Destination.TargetFor(name), name));
-        }
-
-        private void Plan(FileUploadItem item)
-        {
             try
             {
-                _plan.Add(item);
+                if (Directory.Exists(file))
+                {
+                    foreach (FileUploadItem item in Transfers.PlanFolderUpload(file, Destination.Bucket, Destination.TreePrefix, Request.ToFolderOptions(), new ImmediateObserver(this)))
+                    {
+                        _plan.Add(item);
+                    }
+                }
+                else
+                {
+                    _plan.AddFile(file, Destination);
+                }
             }
             catch (DuplicateTargetException ex)
             {
@@ -320,63 +331,26 @@ namespace GcsMedia.Cmdlets.Commands
             }
         }
 
-        private void UploadFile(string file, GcsObjectRef target)
+        /// <summary>Asks ShouldProcess, then runs one upload and writes its object; a failure is a non-terminating error, so one failed file does not stop the others.</summary>
+        private void Upload(GcsObjectRef target, string what, Func<TransferManager, GcsObjectRef, UploadOptions, ITransferObserver, CancellationToken, Task<UploadResult>> upload)
         {
-            var info = new FileInfo(file);
-            if (!ShouldProcess(target.ToString(), $"Upload {file} ({info.Length} bytes){(Force ? ", replacing any existing object" : string.Empty)}"))
+            if (!ShouldProcess(target.ToString(), $"Upload {what}{Replacing}"))
             {
                 return;
             }
 
-            UploadOptions options = Options();
-            Run(target, (transfers, observer, token) => transfers.UploadFileAsync(file, target, options, observer, token));
+            TransferManager transfers = Transfers;
+            UploadOptions options = Request.ToUploadOptions();
+            RunRequests(
+                async (pipeline, token) =>
+                {
+                    UploadResult result = await upload(transfers, target, options, new PipelineObserver(pipeline), token).ConfigureAwait(false);
+                    pipeline.WriteObject(GcsObject.From(result.Resource, result.Target, result.SourcePath, result.UploadType));
+                },
+                ex => GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force, operation: Resumable ? GcsOperation.ResumableUpload : GcsOperation.Upload));
         }
 
-        private void UploadValue()
-        {
-            GcsObjectRef target = Destination.TargetFor(null);
-            string text = Value;
-            if (ShouldProcess(target.ToString(), $"Upload {new UTF8Encoding(false).GetByteCount(text)} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
-            {
-                UploadOptions options = Options();
-                Run(target, (transfers, observer, token) => transfers.UploadTextAsync(text, target, options, observer, token));
-            }
-        }
-
-        private void UploadBytes(byte[] data)
-        {
-            GcsObjectRef target = Destination.TargetFor(null);
-            if (ShouldProcess(target.ToString(), $"Upload {data.Length} bytes{(Force ? ", replacing any existing object" : string.Empty)}"))
-            {
-                UploadOptions options = Options();
-                Run(target, (transfers, observer, token) => transfers.UploadBytesAsync(data, target, options, observer, token));
-            }
-        }
-
-        private void UploadStream(Stream source)
-        {
-            GcsObjectRef target = Destination.TargetFor(null);
-            if (!source.CanRead)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument("-InputStream cannot be read (CanRead is false). Give a readable stream, e.g. a process's StandardOutput.BaseStream.", "InputStream", target.ToString()));
-            }
-
-            if (!ShouldProcess(target.ToString(), $"Upload a stream of unknown length{(Force ? ", replacing any existing object" : string.Empty)}"))
-            {
-                return;
-            }
-
-            UploadOptions options = Options();
-            Run(target, (transfers, observer, token) => transfers.UploadStreamAsync(source, target, options, observer, token));
-        }
-
-        private FolderOptions FolderOptions() => new FolderOptions
-        {
-            Include = Include ?? Array.Empty<string>(),
-            Exclude = Exclude ?? Array.Empty<string>(),
-            MaxConcurrentFiles = ThrottleLimit,
-            SkipUnchanged = SkipUnchanged,
-        };
+        private string Replacing => Force ? ", replacing any existing object" : string.Empty;
 
         /// <summary>
         /// -Recurse: every planned file, -ThrottleLimit at a time under one bandwidth cap; one object (or one
@@ -384,117 +358,27 @@ namespace GcsMedia.Cmdlets.Commands
         /// </summary>
         private void UploadTree()
         {
-            var approved = _plan.Items.Where(f => ShouldProcess(f.Target.ToString(), $"Upload {f.SourcePath}{(Force ? ", replacing any existing object" : string.Empty)}")).ToList();
+            var approved = _plan.Items.Where(f => ShouldProcess(f.Target.ToString(), $"Upload {f.SourcePath}{Replacing}")).ToList();
             if (approved.Count == 0)
             {
                 return;
             }
 
             TransferManager transfers = Transfers;
-            UploadOptions options = Options();
-            FolderOptions folder = FolderOptions();
+            UploadOptions options = Request.ToUploadOptions();
+            FolderOptions folder = Request.ToFolderOptions();
             bool force = Force;
             FolderSummary? summary = null;
-            try
-            {
-                RunAsync(async (pipeline, token) =>
+            RunRequests(
+                async (pipeline, token) =>
                 {
                     summary = await transfers.UploadFilesAsync(approved, options, folder, new PipelineObserver(pipeline), result => FolderResults.WriteUpload(pipeline, result, force), token).ConfigureAwait(false);
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, approved[0].Target.ToString(), preconditionMeansExists: !force));
-            }
-
+                },
+                ex => GcsErrors.FromException(ex, approved[0].Target.ToString(), preconditionMeansExists: !force));
             FolderResults.WriteSummary(this, summary, "Send-GcsMedia ... -Recurse -SkipUnchanged");
-        }
-
-        /// <summary>Runs one upload and writes its object; a failure is a non-terminating error, so one failed file does not stop the others.</summary>
-        private void Run(GcsObjectRef target, Func<TransferManager, ITransferObserver, CancellationToken, Task<UploadResult>> upload)
-        {
-            TransferManager transfers = Transfers;
-            try
-            {
-                RunAsync(async (pipeline, token) =>
-                {
-                    UploadResult result = await upload(transfers, new PipelineObserver(pipeline), token).ConfigureAwait(false);
-                    pipeline.WriteObject(GcsObject.From(result.Resource, result.Target, result.SourcePath, result.UploadType));
-                });
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, target.ToString(), preconditionMeansExists: !Force, operation: Resumable ? GcsOperation.ResumableUpload : GcsOperation.Upload));
-            }
-        }
-
-        private void CheckSpeedParameters()
-        {
-            CheckOption(() => TransferLimits.CheckMaxBytesPerSecond(MaxBytesPerSecond), MaxBytesPerSecond);
-            if (!Recurse)
-            {
-                foreach (string name in new[] { "Include", "Exclude", "SkipUnchanged" })
-                {
-                    if (MyInvocation.BoundParameters.ContainsKey(name))
-                    {
-                        ThrowTerminatingError(GcsErrors.InvalidArgument($"-{name} applies to folder uploads only. Add -Recurse, or remove -{name}.", name, null));
-                    }
-                }
-            }
-
-            if (!Parallel)
-            {
-                foreach (string name in Recurse ? new[] { "PartSize" } : new[] { "PartSize", "ThrottleLimit" })
-                {
-                    if (MyInvocation.BoundParameters.ContainsKey(name))
-                    {
-                        ThrowTerminatingError(GcsErrors.InvalidArgument(
-                            $"-{name} applies to parallel uploads only. Add -Parallel to upload the file as a multipart upload in parallel parts, or remove -{name}.", name, null));
-                    }
-                }
-
-                return;
-            }
-
-            if (Resumable)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    "-Parallel and -Resumable are different upload modes; choose one. -Parallel sends parts of the file at once (aborted on failure), -Resumable sends it in order and can continue after an interruption.",
-                    "Parallel", null));
-            }
-
-            if (ContentEncoding != null || CacheControl != null)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(
-                    "-ContentEncoding and -CacheControl are not supported with -Parallel (a multipart upload only carries -ContentType and -Metadata). Remove -Parallel to set them.",
-                    ContentEncoding != null ? "ContentEncoding" : "CacheControl", null));
-            }
-
-            CheckOption(() => TransferLimits.CheckPartSize(PartSize), PartSize);
         }
 
         /// <summary>A stopped parallel upload ends once its multipart upload is aborted (the layer gives the abort 30 s).</summary>
         protected override TimeSpan StopGrace => Parallel ? TimeSpan.FromSeconds(31) : base.StopGrace;
-
-        /// <summary>Runs a check of the transfer layer; its ArgumentException becomes a terminating InvalidArgument error.</summary>
-        private void CheckOption(Action check, object? value)
-        {
-            try
-            {
-                check();
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, value));
-            }
-        }
     }
 }

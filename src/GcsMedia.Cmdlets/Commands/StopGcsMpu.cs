@@ -71,18 +71,10 @@ namespace GcsMedia.Cmdlets.Commands
                 Endpoint = EndpointOf(connection),
                 Initiated = Initiated?.ToUniversalTime(),
             };
-            try
-            {
-                RunAsync((pipeline, token) => AbortAsync(pipeline, connection, target, upload, token));
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                WriteError(GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload));
-            }
+            RunRequests(
+                (pipeline, token) => AbortAsync(pipeline, connection, target, upload, token),
+                ex => GcsErrors.FromException(ex, target.ToString(), operation: GcsOperation.MultipartUpload),
+                connection);
         }
 
         private async Task AbortAsync(AsyncPipeline pipeline, GcsConnection connection, GcsObjectRef target, MpuUpload upload, CancellationToken token)

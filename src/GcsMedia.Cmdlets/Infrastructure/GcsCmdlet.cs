@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 using GcsMedia.Protocol;
 using GcsMedia.Transfers;
 
@@ -209,6 +211,55 @@ namespace GcsMedia.Cmdlets
         internal RetryStrategy CreateRetryStrategy() => Connection.CreateRetryStrategy();
 
         /// <summary>
+        /// Runs requests of the command (a file, an object, a folder run, a listing) on the worker once the credentials of
+        /// <paramref name="connection"/> (default: the command's) are found, and reports a failure as the ErrorRecord
+        /// <paramref name="failure"/> makes of it (<see cref="ReportFailure"/>); without <paramref name="failure"/> other
+        /// exceptions are rethrown.
+        /// </summary>
+        internal void RunRequests(Func<AsyncPipeline, CancellationToken, Task> work, Func<Exception, ErrorRecord>? failure, GcsConnection? connection = null)
+        {
+            try
+            {
+                RunAsync(AfterCredentials(work, connection));
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (failure != null || ex is CredentialsNotFoundException)
+            {
+                ReportFailure(ex, failure?.Invoke(ex) ?? GcsErrors.FromException(ex, null));
+            }
+        }
+
+        /// <summary><paramref name="work"/>, preceded by finding the credentials (<see cref="CredentialCheck"/>), for <see cref="AsyncPSCmdlet.RunAsync"/>.</summary>
+        internal Func<AsyncPipeline, CancellationToken, Task> AfterCredentials(Func<AsyncPipeline, CancellationToken, Task> work, GcsConnection? connection = null)
+        {
+            GcsConnection credentials = connection ?? Connection;
+            return async (pipeline, token) =>
+            {
+                await CredentialCheck.EnsureAsync(credentials, pipeline, token).ConfigureAwait(false);
+                await work(pipeline, token).ConfigureAwait(false);
+            };
+        }
+
+        /// <summary>
+        /// Writes the failure of one file, object or record as a non-terminating error, so that one failure does not stop
+        /// the others. Missing credentials are the exception: they belong to the command, not to a file, so, like the other
+        /// credential problems (GcsMedia.InsecureCredentials, a missing -KeyFile), they end the command with one terminating
+        /// error, found before any file of a folder run, or any later file or piped object, is tried.
+        /// </summary>
+        internal void ReportFailure(Exception exception, ErrorRecord record)
+        {
+            if ((exception is AggregateException aggregate ? aggregate.GetBaseException() : exception) is CredentialsNotFoundException)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
+        /// <summary>
         /// Resolves a -Path (wildcards allowed) to file system paths on the pipeline thread; a path that matches
         /// nothing or is not on the file system is a terminating error naming -Path, with <paramref name="advice"/>.
         /// </summary>
@@ -226,9 +277,7 @@ namespace GcsMedia.Cmdlets
             }
             catch (ItemNotFoundException)
             {
-                ThrowTerminatingError(GcsErrors.Create(
-                    new FileNotFoundException($"Cannot find the file '{path}'.", path), "FileNotFound", ErrorCategory.ObjectNotFound, path,
-                    $"-Path '{path}' does not exist. {advice}"));
+                ThrowTerminatingError(GcsErrors.FileNotFound("Path", path, path, advice));
                 return new System.Collections.ObjectModel.Collection<string>();
             }
         }

@@ -192,6 +192,12 @@ namespace GcsMedia.Cmdlets
             return Create(new ArgumentException(message, parameterName), "InvalidArgument", ErrorCategory.InvalidArgument, target, message);
         }
 
+        /// <summary>A path parameter (given as <paramref name="given"/>, resolved to <paramref name="resolved"/>) names nothing on disk.</summary>
+        public static ErrorRecord FileNotFound(string parameter, string given, string resolved, string advice, string what = "file")
+            => Create(
+                new FileNotFoundException($"Cannot find the {what} '{resolved}'.", resolved), "FileNotFound", ErrorCategory.ObjectNotFound, given,
+                $"-{parameter} '{given}' does not exist. {advice}");
+
         public static ErrorRecord Create(Exception exception, string reason, ErrorCategory category, object? target, string message)
         {
             // An exception whose own message would leak a session URI is replaced by one with the scrubbed text.

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using GcsMedia.Protocol;
+using GcsMedia.Transfers;
 
 namespace GcsMedia.Cmdlets
 {
@@ -75,29 +76,7 @@ namespace GcsMedia.Cmdlets
         }
 
         /// <summary>An argument exception's text without .NET's "(Parameter 'x')" and "Actual value was" suffixes.</summary>
-        public static string Clean(ArgumentException exception)
-        {
-            string message = exception.Message;
-            int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            if (parameter >= 0)
-            {
-                message = message.Substring(0, parameter);
-            }
-
-            int actual = message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal);
-            if (actual >= 0)
-            {
-                message = message.Substring(0, actual);
-            }
-
-            int parameterLine = message.IndexOf(Environment.NewLine + "Parameter name:", StringComparison.Ordinal);
-            if (parameterLine >= 0)
-            {
-                message = message.Substring(0, parameterLine);
-            }
-
-            return message.Trim();
-        }
+        public static string Clean(ArgumentException exception) => InvalidOptionException.PlainMessage(exception);
 
         /// <summary>Reads PartNumber and ETag (and, when present, Bucket/ObjectName/UploadId) from a part object.</summary>
         public static MpuPartRef ReadPart(object? input)
@@ -203,14 +182,6 @@ namespace GcsMedia.Cmdlets
             }
 
             return string.Join(", ", ranges);
-        }
-
-        public static string DescribeSize(long bytes)
-        {
-            const long mib = 1024 * 1024;
-            return bytes % mib == 0 && bytes > 0
-                ? string.Format(CultureInfo.InvariantCulture, "{0}MB", bytes / mib)
-                : string.Format(CultureInfo.InvariantCulture, "{0} bytes", bytes);
         }
 
         /// <summary>Validates -Metadata keys (they become x-goog-meta-* header names) and converts values to strings.</summary>

@@ -1,13 +1,13 @@
 using System;
 using GcsMedia.Protocol;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>
     /// Where an upload goes: -Uri gs://bucket/name, or -Bucket with -ObjectName. A name that is missing or ends in '/'
     /// (from either) is a prefix, followed by each file's name or relative path.
     /// </summary>
-    internal sealed class UploadDestination
+    public sealed class UploadDestination
     {
         private UploadDestination(string bucket, string? name)
         {

@@ -1,10 +1,10 @@
 using System;
 using GcsMedia.Protocol;
 
-namespace GcsMedia.Cmdlets
+namespace GcsMedia.Transfers
 {
     /// <summary>Turns -Uri gs://bucket/object, or -Bucket plus -ObjectName, into a <see cref="GcsObjectRef"/>.</summary>
-    internal static class ObjectAddress
+    public static class ObjectAddress
     {
         /// <summary>Throws ArgumentException naming the parameter when the address is malformed or incomplete.</summary>
         public static GcsObjectRef Resolve(string? uri, string? bucket, string? objectName)
@@ -62,6 +62,26 @@ namespace GcsMedia.Cmdlets
 
             GcsObjectRef resolved = Resolve(uri, null, null);
             return (resolved.Bucket, resolved.Name);
+        }
+
+        /// <summary>
+        /// The objects below a prefix, for a folder download: -Uri gs://bucket/prefix (with or without a final '/'), or
+        /// -Bucket with -ObjectName as the prefix. The prefix comes back ending in '/', or empty for the whole bucket.
+        /// </summary>
+        public static (string Bucket, string Prefix) ResolveFolder(string? uri, string? bucket, string? objectName)
+        {
+            string prefix;
+            if (uri != null)
+            {
+                (bucket, prefix) = ResolveDestination(uri);
+            }
+            else
+            {
+                GcsObjectRef named = Resolve(null, bucket, objectName);
+                (bucket, prefix) = (named.Bucket, named.Name);
+            }
+
+            return (bucket!, prefix.Length > 0 && !prefix.EndsWith("/", StringComparison.Ordinal) ? prefix + "/" : prefix);
         }
 
         private static void RefuseLineBreaks(string name, string parameter)
