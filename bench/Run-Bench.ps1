@@ -7,6 +7,7 @@
     Run by `build.ps1 -Task Bench` after the build, or directly once out/GcsMedia exists:
         dotnet pwsh ./bench/Run-Bench.ps1            # full: 1024 MiB, 3 repetitions, writes bench/RESULTS.md
         dotnet pwsh ./bench/Run-Bench.ps1 -Quick     # 128 MiB, 1 repetition, writes bench/work/RESULTS.quick.md
+        dotnet pwsh ./bench/Run-Bench.ps1 -Only Folders   # only the folder rows, writes bench/work/RESULTS.only.md
     Every transfer is verified (downloaded file crc32c = source; uploaded object's crc32c from the JSON API =
     source). Exits 1 if any transfer was wrong or failed. See bench/README.md for what each figure means.
 #>
@@ -38,6 +39,22 @@ param(
     [int] $MemorySizeMB = 4096,
     [long] $MpuPartSize = 32MB,
     [int] $Parallelism = 8,
+    # Folder rows: a "many small files" set and a "few large files" set (generated, a tree two folders deep), each
+    # up and down; 0 files skips a set. Repetitions: 0 means -Repetitions.
+    [ValidateRange(0, 100000)]
+    [int] $FolderSmallFiles = 1000,
+    [ValidateRange(1, 1048576)]
+    [int] $FolderSmallKB = 64,
+    [ValidateRange(0, 1000)]
+    [int] $FolderLargeFiles = 4,
+    [ValidateRange(1, 65536)]
+    [int] $FolderLargeMB = 64,
+    [ValidateRange(0, 50)]
+    [int] $FolderRepetitions = 0,
+    # Run only these groups of rows (default: all). The report then holds only their rows and, unless -ResultsPath is
+    # given, goes to bench/work/RESULTS.only.md. Memory's rows compare with the idle pwsh of Import.
+    [ValidateSet('Hashing', 'Import', 'FirstTransfer', 'Transfers', 'Memory', 'Shaped', 'Folders')]
+    [string[]] $Only,
     # Development run: 128 MiB, 1 repetition, 512 MiB memory rows (the shaped-link file keeps -ShapedSizeMB, so the
     # MPU still has 8 parts), results to bench/work/RESULTS.quick.md.
     [switch] $Quick,
@@ -55,10 +72,18 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('Repetitions')) { $Repetitions = 1 }
     if (-not $PSBoundParameters.ContainsKey('ShapedRepetitions')) { $ShapedRepetitions = 1 }
     if (-not $PSBoundParameters.ContainsKey('MemorySizeMB')) { $MemorySizeMB = 512 }
+    if (-not $PSBoundParameters.ContainsKey('FolderSmallFiles')) { $FolderSmallFiles = 200 }
+    if (-not $PSBoundParameters.ContainsKey('FolderLargeFiles')) { $FolderLargeFiles = 2 }
+    if (-not $PSBoundParameters.ContainsKey('FolderLargeMB')) { $FolderLargeMB = 32 }
 }
+if ($FolderRepetitions -eq 0) { $FolderRepetitions = $Repetitions }
 if (-not $ResultsPath) {
-    $ResultsPath = if ($Quick) { Join-Path $PSScriptRoot 'work/RESULTS.quick.md' } else { Join-Path $PSScriptRoot 'RESULTS.md' }
+    $ResultsPath = if ($Quick) { Join-Path $PSScriptRoot 'work/RESULTS.quick.md' }
+        elseif ($Only) { Join-Path $PSScriptRoot 'work/RESULTS.only.md' }
+        else { Join-Path $PSScriptRoot 'RESULTS.md' }
 }
+# Whether a group of rows is measured and reported in this run (-Only).
+function Test-Group([string] $Name) { -not $Only -or $Only -contains $Name }
 $modulePath = Join-Path $ModuleOut 'GcsMedia.psd1'
 if (-not (Test-Path $modulePath)) { throw "The module is not built ($modulePath). Run ./build.ps1 -Task Build first (or -Task Bench)." }
 $null = Get-EmulatorDll -RepoRoot $RepoRoot -Configuration $Configuration
@@ -183,6 +208,11 @@ try {
             $result.recurse = [bool]($send -and $send.Parameters.ContainsKey('Recurse'))
             # The chunk size -Resumable uses when -ChunkSize is not given: a new cmdlet object's property default.
             $result.defaultChunkSize = [long]([Activator]::CreateInstance($send.ImplementingType).ChunkSize)
+            # The files a folder upload moves at once by default (the property's default), and a folder download's
+            # (not the property's default of 1, which is a single-file download's: the help states it).
+            $result.folderUploadThrottle = [int]([Activator]::CreateInstance($send.ImplementingType).ThrottleLimit)
+            $receiveHelp = ((Get-Help Receive-GcsMedia -Full).description | ForEach-Object Text) -join ' '
+            $result.folderDownloadThrottle = if ($receiveHelp -match '-ThrottleLimit objects at a time \((\d+) by default') { [int]$Matches[1] } else { 0 }
             $result.receive = [bool]$receive
             $result.moduleVersion = [string](Get-Module GcsMedia).Version
         }
@@ -205,6 +235,23 @@ try {
             $result.ms = $sw.Elapsed.TotalMilliseconds
             $result.bytes = [long]$r.Size
             $result.crc32c = [string]$r.Crc32c
+        }
+        'SendFolder' {
+            # -File is the folder, -Uri the prefix (gs://bucket/prefix/); the module's default -ThrottleLimit.
+            $sw.Restart()
+            $r = @(Send-GcsMedia -LiteralPath $File -Recurse -Uri $Uri)
+            $sw.Stop()
+            $result.ms = $sw.Elapsed.TotalMilliseconds
+            $result.files = $r.Count
+            $result.bytes = [long]($r | Measure-Object -Property Size -Sum).Sum
+        }
+        'ReceiveFolder' {
+            $sw.Restart()
+            $r = @(Receive-GcsMedia -Uri $Uri -Recurse -OutFile $File)
+            $sw.Stop()
+            $result.ms = $sw.Elapsed.TotalMilliseconds
+            $result.files = $r.Count
+            $result.bytes = [long]($r | Measure-Object -Property BytesWritten -Sum).Sum
         }
         'Mpu' {
             $sw.Restart()
@@ -292,13 +339,18 @@ catch {
 
 function Invoke-PwshChild {
     param([string] $Operation, [hashtable] $Arguments = @{}, [switch] $AllowFailure)
-    $command = $PwshCommand + @('-NoProfile', '-NonInteractive', '-File', $script:ChildScriptPath, '-Operation', $Operation,
-        '-ModulePath', $modulePath)
+    Invoke-PwshScript -Path $script:ChildScriptPath -What $Operation -Arguments (@{ Operation = $Operation; ModulePath = $modulePath } + $Arguments) -AllowFailure:$AllowFailure
+}
+
+# A script in a fresh pwsh that prints 'BENCH ' + JSON on its last such line; the JSON gets the process's WallMs.
+function Invoke-PwshScript {
+    param([string] $Path, [string] $What, [hashtable] $Arguments = @{}, [switch] $AllowFailure)
+    $command = $PwshCommand + @('-NoProfile', '-NonInteractive', '-File', $Path)
     foreach ($k in $Arguments.Keys) { $command += @("-$k", [string]$Arguments[$k]) }
     $run = Invoke-Child -Command $command
     $json = Get-JsonLine -Text $run.StdOut -Prefix 'BENCH '
     if ($run.ExitCode -ne 0 -or -not $json -or $json.PSObject.Properties['error']) {
-        $message = "pwsh $Operation failed: $(Get-ErrorText $run $json)"
+        $message = "pwsh $What failed: $(Get-ErrorText $run $json)"
         if ($AllowFailure) { return [pscustomobject]@{ error = $message; WallMs = $run.WallMs } }
         throw $message
     }
@@ -533,6 +585,82 @@ function Get-TimeRssKb([string] $StdErr) {
     if ($line) { [double]($line.Substring(7).Trim()) } else { -1 }
 }
 
+# ---------------------------------------------------------------------------------------------------------------
+# Folder transfers
+# ---------------------------------------------------------------------------------------------------------------
+
+# A folder data set: $Count files of $SizeKB KiB below $script:Work/<name>, its manifest (relative path, size, crc32c).
+function New-FolderSet {
+    param([string] $Name, [int] $Count, [long] $SizeKB, [int] $Seed, [string] $Label)
+    $root = Join-Path $script:Work "folder-$Name"
+    $g = Invoke-Peer -Arguments @('gen-tree', $root, $Count, $SizeKB, $Seed, (Join-Path $script:Work "folder-$Name.json"))
+    [pscustomobject]@{ Name = $Name; Root = $root; Manifest = $g.manifest; Count = [int]$g.count; Bytes = [long]$g.bytes; Label = $Label; Prefix = "folders/$Name/" }
+}
+
+# A folder transfer is right when the destination holds every file of the set, and nothing else, with its size and
+# crc32c (a downloaded folder: the peer hashes each file; uploaded objects: the JSON API listing's size and crc32c),
+# and the transfer reported one result per file. The destination is deleted afterwards.
+function Test-FolderTransfer {
+    param([string] $What, $Set, $Run, [string] $Folder, [string] $Endpoint, [string] $Prefix)
+    try {
+        if ($Run.PSObject.Properties['error']) {
+            Add-Failure "$What`: $($Run.error)"
+            if (-not $Folder) { $null = Invoke-Peer -Arguments @('check-prefix', $Endpoint, $Bucket, $Prefix, $Set.Manifest, 'delete') -AllowFailure }
+            return $false
+        }
+        $check = if ($Folder) { Invoke-Peer -Arguments @('check-tree', $Folder, $Set.Manifest) -AllowFailure }
+            else { Invoke-Peer -Arguments @('check-prefix', $Endpoint, $Bucket, $Prefix, $Set.Manifest, 'delete') -AllowFailure }
+        if ($check.PSObject.Properties['error']) { Add-Failure "$What`: $($check.error)"; return $false }
+        if ([int]$Run.files -ne $Set.Count -or [long]$Run.bytes -ne $Set.Bytes) {
+            Add-Failure "$What`: the transfer reported $($Run.files) files, $($Run.bytes) bytes; the set has $($Set.Count) files, $($Set.Bytes) bytes"
+            return $false
+        }
+        return $true
+    }
+    finally {
+        if ($Folder) { Remove-Item -LiteralPath $Folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
+# Ours: Send-GcsMedia -Recurse / Receive-GcsMedia -Recurse with the default -ThrottleLimit, the first transfer in a
+# fresh pwsh after Import-Module. Samples 'folder-<set>-<up|down>-ours'.
+function Measure-OurFolder {
+    param($Set, [ValidateSet('Up', 'Down')] [string] $Direction, [int] $Rep, [string] $Endpoint)
+    $key = "folder-$($Set.Name)-$($Direction.ToLowerInvariant())-ours"
+    if ($Direction -eq 'Up') {
+        $prefix = "$key-$Rep/"
+        $r = Invoke-PwshChild -Operation SendFolder -Arguments @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$prefix"; File = $Set.Root } -AllowFailure
+        $ok = Test-FolderTransfer -What "$key rep $Rep" -Set $Set -Run $r -Endpoint $Endpoint -Prefix $prefix
+    }
+    else {
+        $folder = Join-Path $script:Work "$key-$Rep"
+        $r = Invoke-PwshChild -Operation ReceiveFolder -Arguments @{ Endpoint = $Endpoint; Uri = "gs://$Bucket/$($Set.Prefix)"; File = $folder } -AllowFailure
+        $ok = Test-FolderTransfer -What "$key rep $Rep" -Set $Set -Run $r -Folder $folder
+    }
+    if ($ok) { Add-Sample $key $Rep $Set.Bytes $r.ms $r.hwmKB }
+}
+
+# The official client scripted in pwsh (bench/OfficialClientFolder.ps1): a foreach loop (Sequential) or
+# ForEach-Object -Parallel -ThrottleLimit $ThrottleLimit (Parallel). Samples 'folder-<set>-<up|down>-<seq|par>'.
+function Measure-OfficialFolder {
+    param($Set, [ValidateSet('Up', 'Down')] [string] $Direction, [ValidateSet('Sequential', 'Parallel')] [string] $Mode,
+        [int] $ThrottleLimit, [int] $Rep, [string] $Endpoint)
+    $key = "folder-$($Set.Name)-$($Direction.ToLowerInvariant())-$($Mode -eq 'Sequential' ? 'seq' : 'par')"
+    $arguments = @{ Direction = $Direction; Mode = $Mode; ThrottleLimit = $ThrottleLimit; ClientDirectory = (Split-Path $script:PeerDll -Parent); Endpoint = $Endpoint; Bucket = $Bucket }
+    $peerScript = Join-Path $PSScriptRoot 'OfficialClientFolder.ps1'
+    if ($Direction -eq 'Up') {
+        $prefix = "$key-$Rep/"
+        $r = Invoke-PwshScript -Path $peerScript -What "official folder $Direction $Mode" -Arguments ($arguments + @{ Prefix = $prefix; Folder = $Set.Root }) -AllowFailure
+        $ok = Test-FolderTransfer -What "$key rep $Rep" -Set $Set -Run $r -Endpoint $Endpoint -Prefix $prefix
+    }
+    else {
+        $folder = Join-Path $script:Work "$key-$Rep"
+        $r = Invoke-PwshScript -Path $peerScript -What "official folder $Direction $Mode" -Arguments ($arguments + @{ Prefix = $Set.Prefix; Folder = $folder }) -AllowFailure
+        $ok = Test-FolderTransfer -What "$key rep $Rep" -Set $Set -Run $r -Folder $folder
+    }
+    if ($ok) { Add-Sample $key $Rep $Set.Bytes $r.ms $r.hwmKB }
+}
+
 # Runs the actions of one group in an order rotated by the repetition, so drift on a noisy machine spreads evenly.
 function Invoke-Rotated {
     param([int] $Rep, [scriptblock[]] $Actions)
@@ -573,43 +701,52 @@ try {
     $script:DefaultChunk = [long]$capabilities.defaultChunkSize
     Write-Host "   GcsMedia $($capabilities.moduleVersion): sliced download $($capabilities.slicedDownload), MPU $($capabilities.mpu), folders (Send-GcsMedia -Recurse) $($capabilities.recurse), default -Resumable chunk $($script:DefaultChunk / 1MB) MiB"
 
-    Write-Step "Generating $SizeMB MiB and $ShapedSizeMB MiB random files"
-    $source = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'source.bin'), $SizeMB, 20261125)
-    $shapedSource = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'shaped.bin'), $ShapedSizeMB, 42)
+    $source = $null
+    if (Test-Group Transfers) {
+        Write-Step "Generating the $SizeMB MiB random file"
+        $source = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'source.bin'), $SizeMB, 20261125)
+    }
     $emptySource = [pscustomobject]@{ path = (Join-Path $script:Work 'empty.bin'); bytes = 0L; crc32c = 'AAAAAA==' }
     [System.IO.File]::WriteAllBytes($emptySource.path, [byte[]]::new(0))
 
-    Write-Step "Hashing throughput ($HashBufferMB MiB buffer, median of 5)"
-    $hash = Invoke-Peer -Arguments @('hash', $HashBufferMB, 5)
-    Write-Host ('   CRC32C {0:N2} GB/s, MD5 {1:N2} GB/s' -f $hash.crc32cGBps, $hash.md5GBps)
-
-    Write-Step "Import-Module vs an empty pwsh start ($ImportRuns each, interleaved)"
-    for ($i = 1; $i -le $ImportRuns; $i++) {
-        Invoke-Rotated -Rep $i -Actions @(
-            { $e = Invoke-PwshChild -Operation Empty; Add-Sample 'pwsh-empty' $i 0 $e.WallMs $e.hwmKB },
-            { $m = Invoke-PwshChild -Operation Import; Add-Sample 'pwsh-import' $i 0 $m.WallMs $m.hwmKB; Add-Sample 'import-in-process' $i 0 $m.importMs }
-        )
+    if (Test-Group Hashing) {
+        Write-Step "Hashing throughput ($HashBufferMB MiB buffer, median of 5)"
+        $hash = Invoke-Peer -Arguments @('hash', $HashBufferMB, 5)
+        Write-Host ('   CRC32C {0:N2} GB/s, MD5 {1:N2} GB/s' -f $hash.crc32cGBps, $hash.md5GBps)
     }
 
-    Write-Step "Emulator with --data-dir on disk; uploading the $SizeMB MiB source and an empty object"
+    if (Test-Group Import) {
+        Write-Step "Import-Module vs an empty pwsh start ($ImportRuns each, interleaved)"
+        for ($i = 1; $i -le $ImportRuns; $i++) {
+            Invoke-Rotated -Rep $i -Actions @(
+                { $e = Invoke-PwshChild -Operation Empty; Add-Sample 'pwsh-empty' $i 0 $e.WallMs $e.hwmKB },
+                { $m = Invoke-PwshChild -Operation Import; Add-Sample 'pwsh-import' $i 0 $m.WallMs $m.hwmKB; Add-Sample 'import-in-process' $i 0 $m.importMs }
+            )
+        }
+    }
+
+    Write-Step "Emulator with --data-dir on disk; uploading the sources"
     $emulator = Start-GcsEmulator -RepoRoot $RepoRoot -Configuration $Configuration -ExtraArguments @('--data-dir', (Join-Path $script:Work 'emulator'))
     $endpoint = $emulator.Endpoint
     New-Bucket $endpoint
     foreach ($seed in @(@($source, 'source.bin'), @($emptySource, 'empty.bin'))) {
+        if (-not $seed[0]) { continue }
         if ($curlCommand) { Measure-CurlUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $seed[0] -Name $seed[1] -Keep -NoSample }
         else { Measure-OfficialUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $seed[0] -Name $seed[1] -Keep -NoSample }
     }
 
-    Write-Step "The first transfer's own cost: an empty object right after Import-Module ($Repetitions runs)"
-    for ($rep = 1; $rep -le $Repetitions; $rep++) {
-        $actions = @({ Measure-FirstTransfer -Rep $rep -Endpoint $endpoint -Name 'empty.bin' })
-        if ($curlCommand) { $actions += { Measure-CurlDownload -Key 'curl-empty' -Rep $rep -Endpoint $endpoint -Name 'empty.bin' -Source $emptySource -ToFile } }
-        Invoke-Rotated -Rep $rep -Actions $actions
+    if (Test-Group FirstTransfer) {
+        Write-Step "The first transfer's own cost: an empty object right after Import-Module ($Repetitions runs)"
+        for ($rep = 1; $rep -le $Repetitions; $rep++) {
+            $actions = @({ Measure-FirstTransfer -Rep $rep -Endpoint $endpoint -Name 'empty.bin' })
+            if ($curlCommand) { $actions += { Measure-CurlDownload -Key 'curl-empty' -Rep $rep -Endpoint $endpoint -Name 'empty.bin' -Source $emptySource -ToFile } }
+            Invoke-Rotated -Rep $rep -Actions $actions
+        }
     }
 
     # The chunk sizes of the curve other than the default (the default's own row is that point of the curve).
     $curveChunks = @($ChunkCurveMB | ForEach-Object { [long]$_ * 1MB } | Where-Object { $_ -ne $script:DefaultChunk })
-    for ($rep = 1; $rep -le $Repetitions; $rep++) {
+    for ($rep = 1; $rep -le $Repetitions -and (Test-Group Transfers); $rep++) {
         Write-Step "Repetition $rep of $Repetitions`: downloads"
         $downloads = @(
             { Measure-OurDownload -Key 'dl-ours' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source },
@@ -635,9 +772,38 @@ try {
         if ($curlCommand) { $uploads += { Measure-CurlUpload -Key 'up-curl' -Rep $rep -Endpoint $endpoint -Source $source } }
         Invoke-Rotated -Rep $rep -Actions $uploads
     }
-    Remove-Item -LiteralPath $source.path -Force
+    if ($source) { Remove-Item -LiteralPath $source.path -Force }
 
-    if ($MemorySizeMB -gt 0) {
+    if ((Test-Group Folders) -and $capabilities.recurse) {
+        $folderSets = @()
+        if ($FolderSmallFiles -gt 0) { $folderSets += New-FolderSet -Name small -Count $FolderSmallFiles -SizeKB $FolderSmallKB -Seed 1000 -Label "$FolderSmallFiles files of $FolderSmallKB KiB" }
+        if ($FolderLargeFiles -gt 0) { $folderSets += New-FolderSet -Name large -Count $FolderLargeFiles -SizeKB ([long]$FolderLargeMB * 1024) -Seed 2000 -Label "$FolderLargeFiles files of $FolderLargeMB MiB" }
+        $script:FolderUploadThrottle = [int]$capabilities.folderUploadThrottle
+        $script:FolderDownloadThrottle = [int]$capabilities.folderDownloadThrottle
+        if ($script:FolderDownloadThrottle -le 0) { throw "Receive-GcsMedia's help does not state the default -ThrottleLimit of a folder download ('-ThrottleLimit objects at a time (N by default')." }
+        foreach ($set in $folderSets) {
+            Write-Step "Folders: $($set.Label) ($([Math]::Round($set.Bytes / 1MB, 1)) MiB), uploading the download source with Send-GcsMedia -Recurse"
+            $seedRun = Invoke-PwshChild -Operation SendFolder -Arguments @{ Endpoint = $endpoint; Uri = "gs://$Bucket/$($set.Prefix)"; File = $set.Root }
+            $check = Invoke-Peer -Arguments @('check-prefix', $endpoint, $Bucket, $set.Prefix, $set.Manifest)
+            Write-Host "   $($check.count) objects below gs://$Bucket/$($set.Prefix) checked ($([Math]::Round($seedRun.ms)) ms)"
+            for ($rep = 1; $rep -le $FolderRepetitions; $rep++) {
+                Write-Step "Folders, $($set.Name), repetition $rep of $FolderRepetitions"
+                Invoke-Rotated -Rep $rep -Actions @(
+                    { Measure-OurFolder -Set $set -Direction Up -Rep $rep -Endpoint $endpoint },
+                    { Measure-OfficialFolder -Set $set -Direction Up -Mode Sequential -Rep $rep -Endpoint $endpoint },
+                    { Measure-OfficialFolder -Set $set -Direction Up -Mode Parallel -ThrottleLimit $script:FolderUploadThrottle -Rep $rep -Endpoint $endpoint }
+                )
+                Invoke-Rotated -Rep $rep -Actions @(
+                    { Measure-OurFolder -Set $set -Direction Down -Rep $rep -Endpoint $endpoint },
+                    { Measure-OfficialFolder -Set $set -Direction Down -Mode Sequential -Rep $rep -Endpoint $endpoint },
+                    { Measure-OfficialFolder -Set $set -Direction Down -Mode Parallel -ThrottleLimit $script:FolderDownloadThrottle -Rep $rep -Endpoint $endpoint }
+                )
+            }
+            Remove-Item -LiteralPath $set.Root -Recurse -Force
+        }
+    }
+
+    if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) {
         Write-Step "Memory at $MemorySizeMB MiB: one download and one -Resumable upload (default chunk), each in a fresh pwsh"
         $large = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'large.bin'), $MemorySizeMB, 4096)
         if ($curlCommand) { Measure-CurlUpload -Key seed -Rep 0 -Endpoint $endpoint -Source $large -Name 'large.bin' -Keep -NoSample }
@@ -648,31 +814,34 @@ try {
     }
     Stop-GcsEmulator $emulator
     $emulator = $null
+    if (Test-Group Shaped) {
+        Write-Step "Generating the $ShapedSizeMB MiB random file for the shaped link"
+        $shapedSource = Invoke-Peer -Arguments @('gen', (Join-Path $script:Work 'shaped.bin'), $ShapedSizeMB, 42)
+        Write-Step "Shaped emulator (--latency-ms $ShapedLatencyMs --bandwidth-mbps $ShapedBandwidthMbps per connection); uploading the $ShapedSizeMB MiB source"
+        $shaped = Start-GcsEmulator -RepoRoot $RepoRoot -Configuration $Configuration -ExtraArguments @(
+            '--data-dir', (Join-Path $script:Work 'emulator-shaped'),
+            '--latency-ms', [string]$ShapedLatencyMs, '--bandwidth-mbps', ([string]::Format([cultureinfo]::InvariantCulture, '{0}', $ShapedBandwidthMbps)))
+        $shapedEndpoint = $shaped.Endpoint
+        New-Bucket $shapedEndpoint
+        if ($capabilities.mpu) { Measure-OurUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Mode Mpu -Name 'shaped.bin' -Keep }
+        elseif ($curlCommand) { Measure-CurlUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Name 'shaped.bin' -Keep -NoSample }
+        else { Measure-OfficialUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Name 'shaped.bin' -Keep -NoSample }
+        if ($script:Samples.Contains('seed-shaped')) { $script:Samples.Remove('seed-shaped') }
 
-    Write-Step "Shaped emulator (--latency-ms $ShapedLatencyMs --bandwidth-mbps $ShapedBandwidthMbps per connection); uploading the $ShapedSizeMB MiB source"
-    $shaped = Start-GcsEmulator -RepoRoot $RepoRoot -Configuration $Configuration -ExtraArguments @(
-        '--data-dir', (Join-Path $script:Work 'emulator-shaped'),
-        '--latency-ms', [string]$ShapedLatencyMs, '--bandwidth-mbps', ([string]::Format([cultureinfo]::InvariantCulture, '{0}', $ShapedBandwidthMbps)))
-    $shapedEndpoint = $shaped.Endpoint
-    New-Bucket $shapedEndpoint
-    if ($capabilities.mpu) { Measure-OurUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Mode Mpu -Name 'shaped.bin' -Keep }
-    elseif ($curlCommand) { Measure-CurlUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Name 'shaped.bin' -Keep -NoSample }
-    else { Measure-OfficialUpload -Key seed-shaped -Rep 0 -Endpoint $shapedEndpoint -Source $shapedSource -Name 'shaped.bin' -Keep -NoSample }
-    if ($script:Samples.Contains('seed-shaped')) { $script:Samples.Remove('seed-shaped') }
-
-    for ($rep = 1; $rep -le $ShapedRepetitions; $rep++) {
-        Write-Step "Repetition $rep of $ShapedRepetitions`: shaped link"
-        $actions = @({ Measure-OurDownload -Key 'shaped-dl-single' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource })
-        if ($curlCommand) {
-            $actions += { Measure-CurlParallelDownload -Key 'shaped-dl-curl-parallel' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource }
+        for ($rep = 1; $rep -le $ShapedRepetitions; $rep++) {
+            Write-Step "Repetition $rep of $ShapedRepetitions`: shaped link"
+            $actions = @({ Measure-OurDownload -Key 'shaped-dl-single' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource })
+            if ($curlCommand) {
+                $actions += { Measure-CurlParallelDownload -Key 'shaped-dl-curl-parallel' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource }
+            }
+            if ($capabilities.slicedDownload) {
+                $actions += { Measure-OurDownload -Key 'shaped-dl-sliced' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource -ThrottleLimit $Parallelism }
+            }
+            Invoke-Rotated -Rep $rep -Actions $actions
+            $actions = @({ Measure-OurUpload -Key 'shaped-up-single' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource })
+            if ($capabilities.mpu) { $actions += { Measure-OurUpload -Key 'shaped-up-mpu' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource -Mode Mpu } }
+            Invoke-Rotated -Rep $rep -Actions $actions
         }
-        if ($capabilities.slicedDownload) {
-            $actions += { Measure-OurDownload -Key 'shaped-dl-sliced' -Rep $rep -Endpoint $shapedEndpoint -Name 'shaped.bin' -Source $shapedSource -ThrottleLimit $Parallelism }
-        }
-        Invoke-Rotated -Rep $rep -Actions $actions
-        $actions = @({ Measure-OurUpload -Key 'shaped-up-single' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource })
-        if ($capabilities.mpu) { $actions += { Measure-OurUpload -Key 'shaped-up-mpu' -Rep $rep -Endpoint $shapedEndpoint -Source $shapedSource -Mode Mpu } }
-        Invoke-Rotated -Rep $rep -Actions $actions
     }
 }
 catch {
@@ -725,6 +894,18 @@ function Add-ThroughputRow {
     $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = (Format-MiB $ours); Peer = (Format-MiB $peer); Ratio = ($null -eq $ratio ? 'n/a' : ('{0}x' -f (Format-Number $ratio 'N2'))); Target = ($TargetText ? $TargetText : '-'); Met = $met })
 }
 
+# A folder pair: throughput in files/s and MiB/s (the same data set on both sides, so one ratio serves both), no target.
+function Add-FolderRow {
+    param([string] $Figure, [string] $OursKey, [string] $PeerKey, [int] $Files, [long] $Bytes, [switch] $FilesFirst)
+    function Format-Folder($MiBps) {
+        if ($null -eq $MiBps) { return 'n/a' }
+        $filesPerSecond = Format-Number ($MiBps * 1MB / $Bytes * $Files) ($FilesFirst ? 'N0' : 'N2')
+        $FilesFirst ? "$filesPerSecond files/s ($(Format-MiB $MiBps))" : "$(Format-MiB $MiBps) ($filesPerSecond files/s)"
+    }
+    $ratio = Get-PairedRatio $OursKey $PeerKey
+    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = (Format-Folder (Get-SampleMedian $OursKey)); Peer = (Format-Folder (Get-SampleMedian $PeerKey)); Ratio = ($null -eq $ratio ? 'n/a' : ('{0}x' -f (Format-Number $ratio 'N2'))); Target = '-'; Met = '-' })
+}
+
 # Lower-is-better memory pair.
 function Add-RssRow([string] $Figure, [string] $OursKey, [string] $PeerKey) {
     $ours = Get-SampleMedian $OursKey 'HwmKB'
@@ -775,75 +956,120 @@ $sliceMissing = if ($capabilities -and -not $capabilities.slicedDownload) { 'not
 $mpuMissing = if ($capabilities -and -not $capabilities.mpu) { 'not available (New-GcsMpu | Add-GcsMpuPart -PartSize -ThrottleLimit | Complete-GcsMpu missing)' } elseif (-not $capabilities) { 'not measured' } else { '' }
 $first = 'first transfer in a fresh pwsh after Import-Module'
 
-Add-ThroughputRow "Download $SizeMB MiB, one stream into a file: Receive-GcsMedia ($first) vs curl -o file (whole run)" 'dl-ours' 'dl-curl-file' 0.9 '>= 0.9x' $noCurl
-Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia ($first) vs curl -o /dev/null (the emulator's serving ceiling)" 'dl-ours' 'dl-curl-null' 0 '' $noCurl
-Add-ThroughputRow "Download $SizeMB MiB warm (transfers 2 and later in one pwsh) vs curl -o file" 'warm-dl' 'dl-curl-file' 0 '' $noCurl
-Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia ($first) vs official client DownloadObject" 'dl-ours' 'dl-official' 1.5 '>= 1.5x'
-Add-ThroughputRow "Simple upload $SizeMB MiB: Send-GcsMedia ($first) vs curl -T uploadType=media (whole run)" 'up-simple' 'up-curl' 0.9 '>= 0.9x' $noCurl
-Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable, default chunk ($ourChunk), ($first) vs curl -T uploadType=media" 'up-resumable' 'up-curl' 0.8 '>= 0.8x' $noCurl
-foreach ($mb in $ChunkCurveMB) {
-    $key = if ([long]$mb * 1MB -eq $defaultChunk) { 'up-resumable' } else { "up-resumable-$($mb)mb" }
-    Add-ThroughputRow "  chunk-size curve: -Resumable -ChunkSize $($mb)MB vs curl -T uploadType=media$(if ($key -eq 'up-resumable') { ' (the default)' })" $key 'up-curl' 0 '' $noCurl
-}
-Add-ThroughputRow "Simple upload $SizeMB MiB warm (in one pwsh) vs curl -T uploadType=media" 'warm-up-simple' 'up-curl' 0 '' $noCurl
-Add-ThroughputRow "Resumable upload $SizeMB MiB warm (in one pwsh, default chunk) vs curl -T uploadType=media" 'warm-up-resumable' 'up-curl' 0 '' $noCurl
-Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable ($ourChunk chunks) vs official UploadObject ($officialChunk chunks)" 'up-resumable' 'up-official' 1.5 '>= 1.5x'
-Add-ThroughputRow "Checksum cost, warm downloads in one pwsh: -Checksum Crc32c vs -Checksum None next to it" 'warm-dl' 'warm-dl-nochecksum' 0.95 '>= 0.95x (cost <= 5%)'
-Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, crc32c" 'warm-dl' 0.15
-Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, -Checksum None" 'warm-dl-nochecksum' 0.15
-Add-SpreadRow "Steadiness: warm Send-GcsMedia -Resumable $SizeMB MiB in one pwsh" 'warm-up-resumable' 0.15
-Add-SpreadRow "Steadiness: warm Send-GcsMedia simple $SizeMB MiB in one pwsh" 'warm-up-simple' 0.15
-Add-SpreadRow "Spread (information): Receive-GcsMedia, $first" 'dl-ours'
-Add-SpreadRow "Spread (information): curl -o file" 'dl-curl-file'
-Add-SpreadRow "Spread (information): curl -T uploadType=media" 'up-curl'
-
-$firstMs = Get-SampleMedian 'first-empty' 'Ms'
-$secondMs = Get-SampleMedian 'second-empty' 'Ms'
-$curlEmptyMs = Get-SampleMedian 'curl-empty' 'Ms'
-$rows.Add([pscustomobject]@{ Figure = "First transfer's own cost: empty-object Receive-GcsMedia right after Import-Module (median of $Repetitions fresh pwsh) vs the second one in the same pwsh"; Ours = "$(Format-Number $firstMs 'N0') ms"; Peer = "$(Format-Number $secondMs 'N0') ms"; Ratio = ($firstMs -and $secondMs ? ('+{0} ms' -f (Format-Number ($firstMs - $secondMs) 'N0')) : 'n/a'); Target = '-'; Met = '-' })
-$rows.Add([pscustomobject]@{ Figure = 'Empty-object download: curl -o file, whole run (process start to exit)'; Ours = "$(Format-Number $curlEmptyMs 'N0') ms"; Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
-
-Add-ThroughputRow "Sliced download $ShapedSizeMB MiB, -ThrottleLimit $Parallelism vs single stream (shaped link)" 'shaped-dl-sliced' 'shaped-dl-single' 6 '>= 6x' $sliceMissing
-Add-ThroughputRow "Shaped link capacity: $Parallelism concurrent curl range GETs vs single-stream Receive-GcsMedia (what 8 connections can reach here)" 'shaped-dl-curl-parallel' 'shaped-dl-single' 0 '' $noCurl
-Add-ThroughputRow "MPU $ShapedSizeMB MiB, $($MpuPartSize / 1MB) MiB parts, -ThrottleLimit $Parallelism vs single-stream Send-GcsMedia -Resumable (shaped link)" 'shaped-up-mpu' 'shaped-up-single' 6 '>= 6x' $mpuMissing
-$folderNote = if ($capabilities -and $capabilities.recurse) { 'not measured yet by this script' } else { 'not available: this build has no Send-GcsMedia -Recurse' }
-$rows.Add([pscustomobject]@{ Figure = 'Folder transfers (many small files, a few large ones, up and down) vs the official client'; Ours = $folderNote; Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
-
-$rows.Add([pscustomobject]@{ Figure = "CRC32C hashing in-process (Crc32cHasher, $HashBufferMB MiB buffer)"; Ours = ($hash ? "$(Format-Number $hash.crc32cGBps 'N2') GB/s" : 'n/a'); Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
-$rows.Add([pscustomobject]@{ Figure = "MD5 hashing in-process (Md5Hasher, $HashBufferMB MiB buffer)"; Ours = ($hash ? "$(Format-Number $hash.md5GBps 'N2') GB/s" : 'n/a'); Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
-
-$importMs = Get-SampleMedian 'import-in-process' 'Ms'
-$emptyMs = Get-SampleMedian 'pwsh-empty' 'Ms'
-$withImportMs = Get-SampleMedian 'pwsh-import' 'Ms'
-# Paired: each run with the import minus the empty start next to it (adjacent in time, so drift cancels), median.
-$importDelta = $null
-if ($script:Samples.Contains('pwsh-import') -and $script:Samples.Contains('pwsh-empty')) {
-    $deltas = foreach ($m in $script:Samples['pwsh-import']) {
-        $e = $script:Samples['pwsh-empty'] | Where-Object Rep -EQ $m.Rep | Select-Object -First 1
-        if ($e) { $m.Ms - $e.Ms }
+if (Test-Group Transfers) {
+    Add-ThroughputRow "Download $SizeMB MiB, one stream into a file: Receive-GcsMedia ($first) vs curl -o file (whole run)" 'dl-ours' 'dl-curl-file' 0.9 '>= 0.9x' $noCurl
+    Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia ($first) vs curl -o /dev/null (the emulator's serving ceiling)" 'dl-ours' 'dl-curl-null' 0 '' $noCurl
+    Add-ThroughputRow "Download $SizeMB MiB warm (transfers 2 and later in one pwsh) vs curl -o file" 'warm-dl' 'dl-curl-file' 0 '' $noCurl
+    Add-ThroughputRow "Download $SizeMB MiB: Receive-GcsMedia ($first) vs official client DownloadObject" 'dl-ours' 'dl-official' 1.5 '>= 1.5x'
+    Add-ThroughputRow "Simple upload $SizeMB MiB: Send-GcsMedia ($first) vs curl -T uploadType=media (whole run)" 'up-simple' 'up-curl' 0.9 '>= 0.9x' $noCurl
+    Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable, default chunk ($ourChunk), ($first) vs curl -T uploadType=media" 'up-resumable' 'up-curl' 0.8 '>= 0.8x' $noCurl
+    foreach ($mb in $ChunkCurveMB) {
+        $key = if ([long]$mb * 1MB -eq $defaultChunk) { 'up-resumable' } else { "up-resumable-$($mb)mb" }
+        Add-ThroughputRow "  chunk-size curve: -Resumable -ChunkSize $($mb)MB vs curl -T uploadType=media$(if ($key -eq 'up-resumable') { ' (the default)' })" $key 'up-curl' 0 '' $noCurl
     }
-    if ($deltas) { $importDelta = Get-Median @($deltas) }
+    Add-ThroughputRow "Simple upload $SizeMB MiB warm (in one pwsh) vs curl -T uploadType=media" 'warm-up-simple' 'up-curl' 0 '' $noCurl
+    Add-ThroughputRow "Resumable upload $SizeMB MiB warm (in one pwsh, default chunk) vs curl -T uploadType=media" 'warm-up-resumable' 'up-curl' 0 '' $noCurl
+    Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable ($ourChunk chunks) vs official UploadObject ($officialChunk chunks)" 'up-resumable' 'up-official' 1.5 '>= 1.5x'
+    Add-ThroughputRow "Checksum cost, warm downloads in one pwsh: -Checksum Crc32c vs -Checksum None next to it" 'warm-dl' 'warm-dl-nochecksum' 0.95 '>= 0.95x (cost <= 5%)'
+    Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, crc32c" 'warm-dl' 0.15
+    Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, -Checksum None" 'warm-dl-nochecksum' 0.15
+    Add-SpreadRow "Steadiness: warm Send-GcsMedia -Resumable $SizeMB MiB in one pwsh" 'warm-up-resumable' 0.15
+    Add-SpreadRow "Steadiness: warm Send-GcsMedia simple $SizeMB MiB in one pwsh" 'warm-up-simple' 0.15
+    Add-SpreadRow "Spread (information): Receive-GcsMedia, $first" 'dl-ours'
+    Add-SpreadRow "Spread (information): curl -o file" 'dl-curl-file'
+    Add-SpreadRow "Spread (information): curl -T uploadType=media" 'up-curl'
 }
-foreach ($pair in @(@("Import-Module (fresh pwsh, Stopwatch around Import-Module, median of $ImportRuns)", $importMs),
-        @("Import cost by wall clock (pwsh start + Import-Module minus the empty pwsh start run next to it, median of $ImportRuns pairs; pwsh start varies by a few hundred ms here)", $importDelta))) {
-    $value = $pair[1]
-    $met = if ($null -eq $value) { 'no data' } elseif ($value -le 300) { 'yes' } else { 'NO' }
-    if ($met -eq 'NO') { $misses.Add(('{0}: {1:N0} ms against a target of 300 ms, over by {2:N0} ms ({3:N0}%).' -f $pair[0], $value, ($value - 300), (100 * ($value / 300 - 1)))) }
-    $rows.Add([pscustomobject]@{ Figure = $pair[0]; Ours = "$(Format-Number $value 'N0') ms$(if ($null -ne $value -and $value -lt 0) { ' (below the noise)' })"; Peer = "$(Format-Number $emptyMs 'N0') ms (empty pwsh start)"; Ratio = ($value -and $emptyMs ? ('{0}x' -f (Format-Number ($value / $emptyMs) 'N2')) : 'n/a'); Target = '<= 300 ms'; Met = $met })
+if (Test-Group FirstTransfer) {
+    $firstMs = Get-SampleMedian 'first-empty' 'Ms'
+    $secondMs = Get-SampleMedian 'second-empty' 'Ms'
+    $curlEmptyMs = Get-SampleMedian 'curl-empty' 'Ms'
+    $rows.Add([pscustomobject]@{ Figure = "First transfer's own cost: empty-object Receive-GcsMedia right after Import-Module (median of $Repetitions fresh pwsh) vs the second one in the same pwsh"; Ours = "$(Format-Number $firstMs 'N0') ms"; Peer = "$(Format-Number $secondMs 'N0') ms"; Ratio = ($firstMs -and $secondMs ? ('+{0} ms' -f (Format-Number ($firstMs - $secondMs) 'N0')) : 'n/a'); Target = '-'; Met = '-' })
+    $rows.Add([pscustomobject]@{ Figure = 'Empty-object download: curl -o file, whole run (process start to exit)'; Ours = "$(Format-Number $curlEmptyMs 'N0') ms"; Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
+}
+
+if (Test-Group Shaped) {
+    Add-ThroughputRow "Sliced download $ShapedSizeMB MiB, -ThrottleLimit $Parallelism vs single stream (shaped link)" 'shaped-dl-sliced' 'shaped-dl-single' 6 '>= 6x' $sliceMissing
+    Add-ThroughputRow "Shaped link capacity: $Parallelism concurrent curl range GETs vs single-stream Receive-GcsMedia (what 8 connections can reach here)" 'shaped-dl-curl-parallel' 'shaped-dl-single' 0 '' $noCurl
+    Add-ThroughputRow "MPU $ShapedSizeMB MiB, $($MpuPartSize / 1MB) MiB parts, -ThrottleLimit $Parallelism vs single-stream Send-GcsMedia -Resumable (shaped link)" 'shaped-up-mpu' 'shaped-up-single' 6 '>= 6x' $mpuMissing
+}
+if (Test-Group Folders) {
+    $folderSetLabels = @{ small = "$FolderSmallFiles files of $FolderSmallKB KiB"; large = "$FolderLargeFiles files of $FolderLargeMB MiB" }
+    $folderSetCounts = @{ small = $FolderSmallFiles; large = $FolderLargeFiles }
+    $folderSetBytes = @{ small = [long]$FolderSmallFiles * $FolderSmallKB * 1KB; large = [long]$FolderLargeFiles * $FolderLargeMB * 1MB }
+    if ($capabilities -and -not $capabilities.recurse) {
+        $rows.Add([pscustomobject]@{ Figure = 'Folder transfers (many small files, a few large ones, up and down) vs the official client'; Ours = 'not available: this build has no Send-GcsMedia -Recurse'; Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
+    }
+    else {
+        foreach ($setName in @('small', 'large')) {
+            if ($folderSetCounts[$setName] -le 0) { continue }
+            foreach ($direction in @('up', 'down')) {
+                $ours = $direction -eq 'up' ? 'Send-GcsMedia -Recurse' : 'Receive-GcsMedia -Recurse'
+                $ourThrottle = Get-Variable -Name ($direction -eq 'up' ? 'FolderUploadThrottle' : 'FolderDownloadThrottle') -Scope Script -ValueOnly -ErrorAction SilentlyContinue
+                $call = $direction -eq 'up' ? 'UploadObject' : 'ListObjects + DownloadObject'
+                foreach ($peer in @(@('seq', "official client in pwsh, foreach loop of $call"), @('par', "official client in pwsh, ForEach-Object -Parallel -ThrottleLimit $ourThrottle of $call"))) {
+                    Add-FolderRow "Folder $direction, $($folderSetLabels[$setName]): $ours (default -ThrottleLimit $ourThrottle, $first) vs $($peer[1])" "folder-$setName-$direction-ours" "folder-$setName-$direction-$($peer[0])" $folderSetCounts[$setName] $folderSetBytes[$setName] -FilesFirst:($setName -eq 'small')
+                }
+            }
+        }
+    }
+}
+
+if (Test-Group Hashing) {
+    $rows.Add([pscustomobject]@{ Figure = "CRC32C hashing in-process (Crc32cHasher, $HashBufferMB MiB buffer)"; Ours = ($hash ? "$(Format-Number $hash.crc32cGBps 'N2') GB/s" : 'n/a'); Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
+    $rows.Add([pscustomobject]@{ Figure = "MD5 hashing in-process (Md5Hasher, $HashBufferMB MiB buffer)"; Ours = ($hash ? "$(Format-Number $hash.md5GBps 'N2') GB/s" : 'n/a'); Peer = '-'; Ratio = '-'; Target = '-'; Met = '-' })
+}
+
+if (Test-Group Import) {
+    $importMs = Get-SampleMedian 'import-in-process' 'Ms'
+    $emptyMs = Get-SampleMedian 'pwsh-empty' 'Ms'
+    $withImportMs = Get-SampleMedian 'pwsh-import' 'Ms'
+    # Paired: each run with the import minus the empty start next to it (adjacent in time, so drift cancels), median.
+    $importDelta = $null
+    if ($script:Samples.Contains('pwsh-import') -and $script:Samples.Contains('pwsh-empty')) {
+        $deltas = foreach ($m in $script:Samples['pwsh-import']) {
+            $e = $script:Samples['pwsh-empty'] | Where-Object Rep -EQ $m.Rep | Select-Object -First 1
+            if ($e) { $m.Ms - $e.Ms }
+        }
+        if ($deltas) { $importDelta = Get-Median @($deltas) }
+    }
+    foreach ($pair in @(@("Import-Module (fresh pwsh, Stopwatch around Import-Module, median of $ImportRuns)", $importMs),
+            @("Import cost by wall clock (pwsh start + Import-Module minus the empty pwsh start run next to it, median of $ImportRuns pairs; pwsh start varies by a few hundred ms here)", $importDelta))) {
+        $value = $pair[1]
+        $met = if ($null -eq $value) { 'no data' } elseif ($value -le 300) { 'yes' } else { 'NO' }
+        if ($met -eq 'NO') { $misses.Add(('{0}: {1:N0} ms against a target of 300 ms, over by {2:N0} ms ({3:N0}%).' -f $pair[0], $value, ($value - 300), (100 * ($value / 300 - 1)))) }
+        $rows.Add([pscustomobject]@{ Figure = $pair[0]; Ours = "$(Format-Number $value 'N0') ms$(if ($null -ne $value -and $value -lt 0) { ' (below the noise)' })"; Peer = "$(Format-Number $emptyMs 'N0') ms (empty pwsh start)"; Ratio = ($value -and $emptyMs ? ('{0}x' -f (Format-Number ($value / $emptyMs) 'N2')) : 'n/a'); Target = '<= 300 ms'; Met = $met })
+    }
 }
 
 $readBuffers = 256KB   # the download copy loop's two 128 KiB buffers
-Add-MemoryRow "Memory, download $SizeMB MiB ($first) over idle pwsh + module" 'dl-ours' $readBuffers
-if ($MemorySizeMB -gt 0) { Add-MemoryRow "Memory, download $MemorySizeMB MiB (flat in size?) over idle pwsh + module" 'mem-dl-large' $readBuffers }
-Add-MemoryRow "Memory, -Resumable upload $SizeMB MiB ($ourChunk chunk) over idle pwsh + module" 'up-resumable' $defaultChunk
-if ($MemorySizeMB -gt 0) { Add-MemoryRow "Memory, -Resumable upload $MemorySizeMB MiB ($ourChunk chunk; flat in size?) over idle pwsh + module" 'mem-up-large' $defaultChunk }
-Add-MemoryRow "Memory, simple upload $SizeMB MiB over idle pwsh + module" 'up-simple' 1MB
-Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs curl -o file' 'dl-ours' 'dl-curl-file'
-Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs official client (process)' 'dl-ours' 'dl-official'
-Add-RssRow 'Peak RSS, resumable upload: Send-GcsMedia (pwsh process) vs official client' 'up-resumable' 'up-official'
-Add-RssRow 'Peak RSS, sliced download vs single-stream download (pwsh processes)' 'shaped-dl-sliced' 'shaped-dl-single'
-Add-RssRow 'Peak RSS, MPU vs single-stream resumable upload (pwsh processes)' 'shaped-up-mpu' 'shaped-up-single'
-Add-RssRow 'Peak RSS, pwsh after Import-Module vs empty pwsh' 'pwsh-import' 'pwsh-empty'
+if (Test-Group Transfers) {
+    Add-MemoryRow "Memory, download $SizeMB MiB ($first) over idle pwsh + module" 'dl-ours' $readBuffers
+}
+if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) { Add-MemoryRow "Memory, download $MemorySizeMB MiB (flat in size?) over idle pwsh + module" 'mem-dl-large' $readBuffers }
+if (Test-Group Transfers) {
+    Add-MemoryRow "Memory, -Resumable upload $SizeMB MiB ($ourChunk chunk) over idle pwsh + module" 'up-resumable' $defaultChunk
+}
+if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) { Add-MemoryRow "Memory, -Resumable upload $MemorySizeMB MiB ($ourChunk chunk; flat in size?) over idle pwsh + module" 'mem-up-large' $defaultChunk }
+if (Test-Group Transfers) {
+    Add-MemoryRow "Memory, simple upload $SizeMB MiB over idle pwsh + module" 'up-simple' 1MB
+    Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs curl -o file' 'dl-ours' 'dl-curl-file'
+    Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs official client (process)' 'dl-ours' 'dl-official'
+    Add-RssRow 'Peak RSS, resumable upload: Send-GcsMedia (pwsh process) vs official client' 'up-resumable' 'up-official'
+}
+if (Test-Group Shaped) {
+    Add-RssRow 'Peak RSS, sliced download vs single-stream download (pwsh processes)' 'shaped-dl-sliced' 'shaped-dl-single'
+    Add-RssRow 'Peak RSS, MPU vs single-stream resumable upload (pwsh processes)' 'shaped-up-mpu' 'shaped-up-single'
+}
+if (Test-Group Folders) {
+    foreach ($setName in @('small', 'large')) {
+        foreach ($direction in @('up', 'down')) {
+            Add-RssRow "Peak RSS, folder $direction, $($folderSetLabels[$setName]): ours (pwsh process) vs official client in pwsh, ForEach-Object -Parallel" "folder-$setName-$direction-ours" "folder-$setName-$direction-par"
+        }
+    }
+}
+if (Test-Group Import) {
+    Add-RssRow 'Peak RSS, pwsh after Import-Module vs empty pwsh' 'pwsh-import' 'pwsh-empty'
+}
 
 function ConvertTo-MarkdownTable($Items) {
     $lines = @('| Figure | Ours | Peer | Ratio | Target | Met? |', '|---|---:|---:|---:|---|---|')
@@ -865,8 +1091,14 @@ $elapsed = [DateTime]::UtcNow - $started
 $md = [System.Collections.Generic.List[string]]::new()
 $md.Add('# GcsMedia benchmark results')
 $md.Add('')
-$md.Add("Generated by ``bench/Run-Bench.ps1``$(if ($Quick) { ' -Quick (development run, not the reference figures)' }) on $($started.ToString('yyyy-MM-dd HH:mm', $inv)) UTC, commit $commit, in $([Math]::Floor($elapsed.TotalMinutes)) min $($elapsed.Seconds) s.")
-$md.Add("Transfers: $SizeMB MiB file, $Repetitions repetition(s) ($WarmTransfers warm transfers of each kind per repetition), interleaved (order rotated each repetition), medians; shaped link: second emulator with ``--latency-ms $ShapedLatencyMs --bandwidth-mbps $ShapedBandwidthMbps`` (per connection), $ShapedSizeMB MiB file, $ShapedRepetitions repetition(s). Ours is timed inside pwsh with a Stopwatch around the cmdlet: the first transfer after Import-Module in a fresh pwsh unless the row says warm; curl is timed over its whole run (process start to exit); the official client over its transfer call. Throughput ratios are the median of the per-repetition ratios ours / peer (A and B of a repetition ran back to back), so they need not equal the ratio of the two medians shown; peak RSS and import ratios are ours / peer of the medians (lower is better). MiB/s = 2^20 bytes per second.")
+$md.Add("Generated by ``bench/Run-Bench.ps1``$(if ($Quick) { ' -Quick (development run, not the reference figures)' })$(if ($Only) { " -Only $($Only -join ', ') (only these rows)" }) on $($started.ToString('yyyy-MM-dd HH:mm', $inv)) UTC, commit $commit, in $([Math]::Floor($elapsed.TotalMinutes)) min $($elapsed.Seconds) s.")
+$runParts = @()
+if (Test-Group Transfers) { $runParts += "transfers: $SizeMB MiB file, $Repetitions repetition(s) ($WarmTransfers warm transfers of each kind per repetition), interleaved (order rotated each repetition), medians" }
+if (Test-Group Shaped) { $runParts += "shaped link: second emulator with ``--latency-ms $ShapedLatencyMs --bandwidth-mbps $ShapedBandwidthMbps`` (per connection), $ShapedSizeMB MiB file, $ShapedRepetitions repetition(s)" }
+if (Test-Group Folders) { $runParts += "folders: $FolderRepetitions repetition(s), each set up and down with ours and the two official-client scripts rotated, medians" }
+$runText = ($runParts -join '; ')
+if ($runText) { $runText = $runText.Substring(0, 1).ToUpperInvariant() + $runText.Substring(1) + '. ' }
+$md.Add($runText + "Ours is timed inside pwsh with a Stopwatch around the cmdlet: the first transfer after Import-Module in a fresh pwsh unless the row says warm; curl is timed over its whole run (process start to exit); the official client over its transfer call (folders: the client scripted in a fresh pwsh, a Stopwatch around the listing and the loop). Throughput ratios are the median of the per-repetition ratios ours / peer (A and B of a repetition ran back to back), so they need not equal the ratio of the two medians shown; peak RSS and import ratios are ours / peer of the medians (lower is better). MiB/s = 2^20 bytes per second.")
 $md.Add('')
 $md.AddRange([string[]](ConvertTo-MarkdownTable $rows))
 $md.Add('')
@@ -876,7 +1108,7 @@ if ($misses.Count -eq 0) { $md.Add('None.') } else { foreach ($m in $misses) { $
 $md.Add('')
 $md.Add('## Verification')
 $md.Add('')
-if ($script:Failures.Count -eq 0) { $md.Add('Every transfer was verified: downloaded files have the source''s size and crc32c (curl, writing to /dev/null, by HTTP 200 and exact byte count); uploaded objects report the source''s size and crc32c through the JSON API.') }
+if ($script:Failures.Count -eq 0) { $md.Add('Every transfer was verified: downloaded files have the source''s size and crc32c (curl, writing to /dev/null, by HTTP 200 and exact byte count); uploaded objects report the source''s size and crc32c through the JSON API; a folder transfer left every file of its set, and nothing else, with the file''s size and crc32c, and reported one result per file.') }
 else { $md.Add("$($script:Failures.Count) failure(s); the run exited 1:"); foreach ($f in $script:Failures) { $md.Add("- $f") } }
 $md.Add('')
 $md.Add('## Machine')

@@ -5,6 +5,12 @@
 //   hash <bufferMiB> <rounds>                       Crc32cHasher / Md5Hasher throughput over an in-memory buffer
 //   download <endpoint> <bucket> <object> <out>     Google.Cloud.Storage.V1 StorageClient.DownloadObject to a file
 //   upload <endpoint> <bucket> <object> <in>        Google.Cloud.Storage.V1 StorageClient.UploadObject (its defaults)
+//   gen-tree <dir> <count> <sizeKiB> <seed> <manifest>
+//                                                   a folder tree of random files (see FolderTree); writes the manifest
+//   check-tree <dir> <manifest>                     every file of the manifest, and no other, with its size and crc32c
+//   check-prefix <endpoint> <bucket> <prefix> <manifest> [delete]
+//                                                   the same for the objects below a prefix (JSON API listing); then
+//                                                   deletes them when asked (also when the check fails)
 //
 // Timed regions cover only the transfer (or the hashing), not process start or client construction. Peak RSS is
 // VmHWM from /proc/self/status, read at the end.
@@ -27,6 +33,9 @@ internal static class Program
                 "hash" => HashThroughput(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture)),
                 "download" => OfficialDownload(args[1], args[2], args[3], args[4]),
                 "upload" => OfficialUpload(args[1], args[2], args[3], args[4]),
+                "gen-tree" => FolderTree.Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), args[5]),
+                "check-tree" => FolderTree.CheckFolder(args[1], args[2]),
+                "check-prefix" => FolderTree.CheckPrefix(CreateClient(args[1]), args[2], args[3], args[4], args.Length > 5 && args[5] == "delete"),
                 _ => throw new ArgumentException($"unknown mode '{args[0]}'"),
             };
             Console.WriteLine(JsonSerializer.Serialize(result));
@@ -42,12 +51,19 @@ internal static class Program
 
     private static Dictionary<string, object?> Generate(string path, long sizeMiB, int seed)
     {
+        string crc = WriteRandomFile(path, sizeMiB << 20, seed);
+        return new() { ["path"] = path, ["bytes"] = sizeMiB << 20, ["crc32c"] = crc };
+    }
+
+    /// <summary>A file of random bytes, deterministic per seed; returns its crc32c (base64).</summary>
+    internal static string WriteRandomFile(string path, long bytes, int seed)
+    {
         // xorshift64* fills fast and incompressibly (Random(seed) is the slow legacy algorithm); deterministic per seed.
         ulong state = 0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed;
-        var buffer = new byte[4 << 20];
+        var buffer = new byte[(int)Math.Min(4 << 20, Math.Max(8, (bytes + 7) & ~7L))];
         var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan());
         var crc = new Crc32cHasher();
-        long remaining = sizeMiB << 20;
+        long remaining = bytes;
         using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
         {
             while (remaining > 0)
@@ -67,13 +83,20 @@ internal static class Program
             }
         }
 
-        return new() { ["path"] = path, ["bytes"] = sizeMiB << 20, ["crc32c"] = crc.GetBase64() };
+        return crc.GetBase64();
     }
 
     private static Dictionary<string, object?> FileCrc32c(string path)
     {
+        var (total, crc) = HashFile(path);
+        return new() { ["path"] = path, ["bytes"] = total, ["crc32c"] = crc };
+    }
+
+    /// <summary>A file's size and crc32c (base64, as GCS writes it).</summary>
+    internal static (long Bytes, string Crc32c) HashFile(string path)
+    {
         var crc = new Crc32cHasher();
-        var buffer = new byte[4 << 20];
+        var buffer = new byte[1 << 20];
         long total = 0;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
         {
@@ -85,7 +108,7 @@ internal static class Program
             }
         }
 
-        return new() { ["path"] = path, ["bytes"] = total, ["crc32c"] = crc.GetBase64() };
+        return (total, crc.GetBase64());
     }
 
     private static Dictionary<string, object?> HashThroughput(int bufferMiB, int rounds)
@@ -120,7 +143,7 @@ internal static class Program
         return new() { ["bufferMiB"] = bufferMiB, ["rounds"] = rounds, ["crc32cGBps"] = crc, ["md5GBps"] = md5 };
     }
 
-    private static StorageClient CreateClient(string endpoint)
+    internal static StorageClient CreateClient(string endpoint)
     {
         // The client's defaults, unchanged: the emulator decodes the gzip-encoded JSON of its resumable initiation as GCS does.
         var builder = new StorageClientBuilder { BaseUri = endpoint.TrimEnd('/') + "/storage/v1/", UnauthenticatedAccess = true };

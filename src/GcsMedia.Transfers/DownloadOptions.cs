@@ -30,6 +30,12 @@ namespace GcsMedia.Transfers
 
         public long SliceSize { get; set; } = SlicedDownload.DefaultSliceSize;
 
+        /// <summary>
+        /// Keep a whole download's resume state (&lt;file&gt;.partial.json beside the .partial) so an interrupted download
+        /// can be continued; false: an interrupted download leaves nothing behind and a rerun starts over.
+        /// </summary>
+        public bool KeepResumeState { get; set; } = true;
+
         public DownloadOptions Clone() => (DownloadOptions)MemberwiseClone();
 
         internal bool Whole => Start == null && End == null;

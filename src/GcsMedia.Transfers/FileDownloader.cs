@@ -90,7 +90,7 @@ namespace GcsMedia.Transfers
                     bool sidecarWritten = offset > 0;
                     Action<long?> onFirstBytes = generation =>
                     {
-                        if (!sidecarWritten && whole && generation.HasValue)
+                        if (!sidecarWritten && whole && generation.HasValue && options.KeepResumeState)
                         {
                             sidecarWritten = true;
                             new PartialDownload { Uri = target.ToString(), Endpoint = manager.EndpointKey, Generation = generation.Value, Raw = options.Raw }.Save(outFile);

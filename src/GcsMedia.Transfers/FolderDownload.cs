@@ -123,6 +123,7 @@ namespace GcsMedia.Transfers
 
                     DownloadOptions fileOptions = options.Clone();
                     fileOptions.Generation = item.Generation;
+                    fileOptions.KeepResumeState = (item.Size ?? long.MaxValue) >= folder.ResumableThreshold;
                     if ((item.Size ?? 0) <= options.SliceSize)
                     {
                         fileOptions.SliceConcurrency = 1;   // the listing gave the size: no metadata request to decide

@@ -24,6 +24,8 @@ namespace GcsMedia.Transfers
         /// <summary>
         /// Files at least this large are uploaded resumably (with saved state, so a rerun continues them) when the upload
         /// mode is <see cref="UploadMode.Auto"/>; smaller ones in one request. gsutil's resumable threshold is the same.
+        /// Downloads likewise keep resume state (a .partial.json per file) only for objects at least this large: for a
+        /// small file, creating and deleting that state file costs about as much as the rest of its download.
         /// </summary>
         public long ResumableThreshold { get; set; } = 8L * 1024 * 1024;
     }

@@ -151,6 +151,48 @@ public sealed class FolderTransferTests : IDisposable
     }
 
     [Fact]
+    public async Task An_interrupted_folder_download_keeps_resume_state_only_for_files_above_the_threshold()
+    {
+        string bucket = await _emulator.CreateBucketAsync();
+        byte[] small = EmulatorFixture.RandomBytes(1024 * 1024, 21);
+        byte[] large = EmulatorFixture.RandomBytes(2 * 1024 * 1024, 22);
+        await _emulator.PutObjectAsync(bucket, "r/small.bin", small);
+        await _emulator.PutObjectAsync(bucket, "r/large.bin", large);
+        string restore = Path.Combine(_folder, "r");
+        string smallFile = Path.Combine(restore, "small.bin");
+        string largeFile = Path.Combine(restore, "large.bin");
+        var folder = new FolderOptions { MaxConcurrentFiles = 2, ResumableThreshold = 2 * 1024 * 1024 };
+        using var stop = new CancellationTokenSource();
+        var first = new RecordingObserver
+        {
+            OnProgress = _ =>
+            {
+                if (File.Exists(largeFile + ".partial.json") && File.Exists(smallFile + ".partial") && new FileInfo(smallFile + ".partial").Length > 0)
+                {
+                    stop.Cancel();
+                }
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _emulator.Manager(maxBytesPerSecond: 512 * 1024).DownloadFolderAsync(
+            bucket, "r/", restore, new DownloadOptions(), folder, first, _ => { }, stop.Token));
+
+        Assert.True(File.Exists(largeFile + ".partial"));
+        Assert.True(File.Exists(largeFile + ".partial.json"));
+        Assert.False(File.Exists(smallFile + ".partial"));
+        Assert.False(File.Exists(smallFile + ".partial.json"));
+
+        var results = new ConcurrentBag<FolderItemResult>();
+        FolderSummary again = await _emulator.Manager().DownloadFolderAsync(bucket, "r/", restore, new DownloadOptions(), folder, new RecordingObserver(), results.Add);
+
+        Assert.Equal(2, again.Transferred);
+        Assert.True(results.Single(r => r.RelativePath == "large.bin").Download!.Resumed);
+        Assert.False(results.Single(r => r.RelativePath == "small.bin").Download!.Resumed);
+        Assert.Equal(large, File.ReadAllBytes(largeFile));
+        Assert.Equal(small, File.ReadAllBytes(smallFile));
+    }
+
+    [Fact]
     public async Task Two_files_for_one_object_are_refused_before_any_request()
     {
         string bucket = await _emulator.CreateBucketAsync();
