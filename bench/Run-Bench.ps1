@@ -34,7 +34,7 @@ param(
     [int[]] $ChunkCurveMB = @(8, 16, 64, 256),
     # Transfers of each kind per repetition in the warm pwsh (downloads alternate -Checksum Crc32c / None).
     [ValidateRange(1, 20)]
-    [int] $WarmTransfers = 2,
+    [int] $WarmTransfers = 4,
     # The large size for the memory rows (one download and one -Resumable upload, each in a fresh pwsh); 0 skips.
     [int] $MemorySizeMB = 4096,
     [long] $MpuPartSize = 32MB,
@@ -279,18 +279,25 @@ try {
             # flips each pair). Each file is checked (size; crc32c outside the timed region) and deleted before the next.
             $null = Receive-GcsMedia -Uri $Uri -OutFile $File -Checksum None
             Remove-Item -LiteralPath $File
+            $self = [System.Diagnostics.Process]::GetCurrentProcess()
             $samples = foreach ($i in 1..$Count) {
                 foreach ($c in @(@('Crc32c', 'None'), @('None', 'Crc32c'))[($i - 1) % 2]) {
+                    # The process's CPU time (all threads, user + kernel) around the call: what the checksum costs in
+                    # work, which other processes on the machine do not move the way they move the wall clock.
+                    $self.Refresh()
+                    $cpuBefore = $self.TotalProcessorTime
                     $sw.Restart()
                     $r = Receive-GcsMedia -Uri $Uri -OutFile $File -Checksum $c
                     $sw.Stop()
+                    $self.Refresh()
+                    $cpuMs = ($self.TotalProcessorTime - $cpuBefore).TotalMilliseconds
                     $ms = $sw.Elapsed.TotalMilliseconds
                     $crc = Get-FileCrc32c $File
                     if ([long]$r.BytesWritten -ne $ExpectedBytes -or $crc -ne $ExpectedCrc32c -or ($c -eq 'Crc32c' -and -not $r.ChecksumVerified)) {
                         throw "warm download $i ($c): $($r.BytesWritten) bytes, crc32c $crc, verified $($r.ChecksumVerified); expected $ExpectedBytes bytes, crc32c $ExpectedCrc32c"
                     }
                     Remove-Item -LiteralPath $File
-                    [ordered]@{ checksum = $c; ms = $ms }
+                    [ordered]@{ checksum = $c; ms = $ms; cpuMs = $cpuMs }
                 }
             }
             $result.samples = @($samples)
@@ -379,7 +386,8 @@ function Add-Failure([string] $Text) {
 
 function Get-Median([double[]] $Values) {
     if (-not $Values -or $Values.Count -eq 0) { return $null }
-    $sorted = [double[]]($Values | Sort-Object)
+    $sorted = [double[]]$Values.Clone()
+    [Array]::Sort($sorted)
     $n = $sorted.Count
     if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
@@ -504,6 +512,7 @@ function Measure-WarmDownloads {
         $n[$sample.checksum]++
         $key = $sample.checksum -eq 'Crc32c' ? 'warm-dl' : 'warm-dl-nochecksum'
         Add-Sample $key (($Rep - 1) * $WarmTransfers + $n[$sample.checksum]) $Source.bytes $sample.ms $r.hwmKB -Group $Rep
+        Add-Sample "$key-cpu" (($Rep - 1) * $WarmTransfers + $n[$sample.checksum]) 0 $sample.cpuMs -Group $Rep
     }
 }
 
@@ -869,13 +878,18 @@ $misses = [System.Collections.Generic.List[string]]::new()
 
 # The median over repetitions of ours / peer within the same repetition (the two ran back to back, so a slow
 # patch of the machine hits both); the ratio of the medians when the repetitions do not pair up.
-function Get-PairedRatio([string] $OursKey, [string] $PeerKey) {
-    if (-not $script:Samples.Contains($OursKey) -or -not $script:Samples.Contains($PeerKey)) { return $null }
-    $ratios = foreach ($o in $script:Samples[$OursKey]) {
+function Get-PairRatios([string] $OursKey, [string] $PeerKey) {
+    if (-not $script:Samples.Contains($OursKey) -or -not $script:Samples.Contains($PeerKey)) { return @() }
+    @(foreach ($o in $script:Samples[$OursKey]) {
         $sameGroup = @($script:Samples[$PeerKey] | Where-Object { $_.Group -eq $o.Group -and $_.MiBps -gt 0 })
         $p = @($sameGroup | Where-Object { $_.Rep -eq $o.Rep }) + $sameGroup | Select-Object -First 1
         if ($p -and $o.MiBps -gt 0) { $o.MiBps / $p.MiBps }
-    }
+    })
+}
+
+function Get-PairedRatio([string] $OursKey, [string] $PeerKey) {
+    if (-not $script:Samples.Contains($OursKey) -or -not $script:Samples.Contains($PeerKey)) { return $null }
+    $ratios = Get-PairRatios $OursKey $PeerKey
     if ($ratios) { return Get-Median @($ratios) }
     $ours = Get-SampleMedian $OursKey
     $peer = Get-SampleMedian $PeerKey
@@ -904,6 +918,20 @@ function Add-FolderRow {
     }
     $ratio = Get-PairedRatio $OursKey $PeerKey
     $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = (Format-Folder (Get-SampleMedian $OursKey)); Peer = (Format-Folder (Get-SampleMedian $PeerKey)); Ratio = ($null -eq $ratio ? 'n/a' : ('{0}x' -f (Format-Number $ratio 'N2'))); Target = '-'; Met = '-' })
+}
+
+# How far the median pair ratio can be trusted: the 2.5% and 97.5% quantiles of the medians of 2000 resamples of
+# the pairs (percentile bootstrap, fixed seed so a report can be reproduced from its samples).
+function Get-BootstrapInterval([double[]] $Ratios) {
+    if ($Ratios.Count -lt 4) { return $null }
+    $random = [System.Random]::new(12)
+    $medians = [double[]]::new(2000)
+    $draw = [double[]]::new($Ratios.Count)
+    for ($b = 0; $b -lt $medians.Count; $b++) {
+        for ($i = 0; $i -lt $draw.Count; $i++) { $draw[$i] = $Ratios[$random.Next($Ratios.Count)] }
+        $medians[$b] = Get-Median $draw
+    }
+    , @((Get-Quantile $medians 0.025), (Get-Quantile $medians 0.975))
 }
 
 # Lower-is-better memory pair.
@@ -971,6 +999,16 @@ if (Test-Group Transfers) {
     Add-ThroughputRow "Resumable upload $SizeMB MiB warm (in one pwsh, default chunk) vs curl -T uploadType=media" 'warm-up-resumable' 'up-curl' 0 '' $noCurl
     Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable ($ourChunk chunks) vs official UploadObject ($officialChunk chunks)" 'up-resumable' 'up-official' 1.5 '>= 1.5x'
     Add-ThroughputRow "Checksum cost, warm downloads in one pwsh: -Checksum Crc32c vs -Checksum None next to it" 'warm-dl' 'warm-dl-nochecksum' 0.95 '>= 0.95x (cost <= 5%)'
+    $checksumPairs = Get-PairRatios 'warm-dl' 'warm-dl-nochecksum'
+    $interval = Get-BootstrapInterval $checksumPairs
+    if ($interval) {
+        $rows.Add([pscustomobject]@{ Figure = "  its resolution: 95% bootstrap interval of the median of the $($checksumPairs.Count) pair ratios (a cost smaller than the interval is wide cannot be told from noise)"; Ours = '-'; Peer = '-'; Ratio = ('{0}x - {1}x' -f (Format-Number $interval[0] 'N2'), (Format-Number $interval[1] 'N2')); Target = '-'; Met = '-' })
+    }
+    $cpuWith = Get-SampleMedian 'warm-dl-cpu' 'Ms'
+    $cpuWithout = Get-SampleMedian 'warm-dl-nochecksum-cpu' 'Ms'
+    if ($cpuWith -and $cpuWithout) {
+        $rows.Add([pscustomobject]@{ Figure = "  the same in work: CPU time of the pwsh process (all threads, user + kernel) per warm $SizeMB MiB download, -Checksum Crc32c vs None (medians)"; Ours = "$(Format-Number $cpuWith 'N0') ms"; Peer = "$(Format-Number $cpuWithout 'N0') ms"; Ratio = ('+{0} ms ({1}%)' -f (Format-Number ($cpuWith - $cpuWithout) 'N0'), (Format-Number (100 * ($cpuWith - $cpuWithout) / $cpuWithout) 'N1')); Target = '-'; Met = '-' })
+    }
     Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, crc32c" 'warm-dl' 0.15
     Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, -Checksum None" 'warm-dl-nochecksum' 0.15
     Add-SpreadRow "Steadiness: warm Send-GcsMedia -Resumable $SizeMB MiB in one pwsh" 'warm-up-resumable' 0.15
