@@ -200,7 +200,9 @@ public class TransportTests
         {
             Endpoint = server.Endpoint,
             Emulator = true,
-            ReadTimeout = TimeSpan.FromMilliseconds(300),
+            // Long enough that a loaded test host still gets the headers and the first 10 bytes in time (at 300 ms the
+            // headers themselves timed out now and then, with 0 bytes downloaded); the body then stalls for good.
+            ReadTimeout = TimeSpan.FromSeconds(2),
         });
         var download = new Download(new Uri(server.Endpoint, "/o?alt=media").AbsoluteUri, new MemoryStream())
         {
