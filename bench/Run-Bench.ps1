@@ -195,6 +195,8 @@ try {
         Import-Module $ModulePath
         $sw.Stop()
         $result.importMs = $sw.Elapsed.TotalMilliseconds
+        # This process's own peak before its first transfer: the memory rows subtract it from the peak at the end.
+        $result.idleHwmKB = Get-PeakRssKb
     }
     switch ($Operation) {
         'Probe' {
@@ -370,10 +372,10 @@ function Invoke-PwshScript {
 
 function Add-Sample {
     # Group: the repetition a sample belongs to (several warm transfers share one); pairs are formed within a group.
-    param([string] $Key, [int] $Rep, [long] $Bytes, [double] $Ms, [double] $HwmKB = -1, [int] $Group = $Rep)
+    param([string] $Key, [int] $Rep, [long] $Bytes, [double] $Ms, [double] $HwmKB = -1, [int] $Group = $Rep, [double] $IdleHwmKB = -1)
     if (-not $script:Samples.Contains($Key)) { $script:Samples[$Key] = [System.Collections.Generic.List[object]]::new() }
     $mibps = if ($Ms -gt 0) { $Bytes / 1MB / ($Ms / 1000) } else { 0 }
-    $script:Samples[$Key].Add([pscustomobject]@{ Rep = $Rep; Group = $Group; MiBps = $mibps; Ms = $Ms; HwmKB = $HwmKB })
+    $script:Samples[$Key].Add([pscustomobject]@{ Rep = $Rep; Group = $Group; MiBps = $mibps; Ms = $Ms; HwmKB = $HwmKB; IdleHwmKB = $IdleHwmKB })
     $rss = if ($HwmKB -gt 0) { ', peak RSS {0:N0} MiB' -f ($HwmKB / 1024) } else { '' }
     if ($Bytes -gt 0) { Write-Host ('   {0,-28} rep {1}: {2,8:N1} MiB/s ({3:N0} ms{4})' -f $Key, $Rep, $mibps, $Ms, $rss) }
     else { Write-Host ('   {0,-28} rep {1}: {2,8:N0} ms{3}' -f $Key, $Rep, $Ms, $rss) }
@@ -451,7 +453,7 @@ function Measure-OurDownload {
     if ($ThrottleLimit -gt 0) { $childArgs.ThrottleLimit = $ThrottleLimit }
     $r = Invoke-PwshChild -Operation Receive -Arguments $childArgs -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; Remove-Item $out, "$out.partial" -Force -ErrorAction SilentlyContinue; return }
-    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
+    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB }
 }
 
 # curl's whole run (process start to exit, as a script meets it) is the time; -ToFile writes the body to a file,
@@ -475,7 +477,7 @@ function Measure-OfficialDownload {
     $out = Join-Path $script:Work "dl-$Key-$Rep.bin"
     $r = Invoke-Peer -Arguments @('download', $Endpoint, $Bucket, $Name, $out) -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; Remove-Item $out -Force -ErrorAction SilentlyContinue; return }
-    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
+    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB }
 }
 
 # -Mode Simple (Send-GcsMedia without -Resumable), Resumable (-ChunkSize when given, else the module's default) or Mpu.
@@ -486,7 +488,7 @@ function Measure-OurUpload {
     if ($Mode -eq 'Mpu') { $childArgs.PartSize = $MpuPartSize; $childArgs.ThrottleLimit = $Parallelism } elseif ($ChunkSize -gt 0) { $childArgs.ChunkSize = $ChunkSize }
     $r = Invoke-PwshChild -Operation ($Mode -eq 'Mpu' ? 'Mpu' : 'Send') -Arguments $childArgs -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; return }
-    if (Test-Upload -What "$Key rep $Rep" -Endpoint $Endpoint -Name $Name -Source $Source -Keep:$Keep) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
+    if (Test-Upload -What "$Key rep $Rep" -Endpoint $Endpoint -Name $Name -Source $Source -Keep:$Keep) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB }
 }
 
 # The first transfer's cost on its own: an empty object downloaded right after Import-Module, and again.
@@ -964,16 +966,19 @@ function Add-SpreadRow([string] $Figure, [string] $Key, [double] $MaxShare = 0) 
     $rows.Add([pscustomobject]@{ Figure = "$Figure ($($values.Count) samples)"; Ours = ('IQR {0} MiB/s' -f (Format-Number $iqr)); Peer = ('median {0}' -f (Format-MiB $median)); Ratio = ('{0}%' -f (Format-Number (100 * $share))); Target = ($MaxShare ? ('<= {0:N0}%' -f (100 * $MaxShare)) : '-'); Met = $met })
 }
 
-# Memory: a transfer's peak RSS over the idle pwsh with the module imported (median VmHWM of the import runs).
+# Memory: what a transfer adds to its own pwsh: the peak RSS at the end minus the peak of the same process after
+# Import-Module and before the transfer (median over the samples). Idle pwsh processes differ by up to ~10 MiB
+# among themselves here, so a peak minus the median of other processes' idle peaks moved by that much run to run.
 function Add-MemoryRow([string] $Figure, [string] $Key, [long] $BufferBytes) {
-    $idle = Get-SampleMedian 'pwsh-import' 'HwmKB'
+    $idle = Get-SampleMedian $Key 'IdleHwmKB'
     $peak = Get-SampleMedian $Key 'HwmKB'
-    if ($null -eq $idle -or $null -eq $peak) { $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = 'no data'; Peer = '-'; Ratio = '-'; Target = '-'; Met = 'no data' }); return }
-    $addedMiB = ($peak - $idle) / 1024
+    $added = if ($script:Samples.Contains($Key)) { @($script:Samples[$Key] | Where-Object { $_.IdleHwmKB -gt 0 -and $_.HwmKB -gt 0 } | ForEach-Object { $_.HwmKB - $_.IdleHwmKB }) } else { @() }
+    if (-not $added -or $null -eq $peak) { $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = 'no data'; Peer = '-'; Ratio = '-'; Target = '-'; Met = 'no data' }); return }
+    $addedMiB = (Get-Median $added) / 1024
     $limitMiB = $BufferBytes / 1MB + 16
     $met = if ($addedMiB -le $limitMiB) { 'yes' } else { 'NO' }
     if ($met -eq 'NO') { $misses.Add(('{0}: +{1:N0} MiB over the idle pwsh against a limit of +{2:N0} MiB.' -f $Figure, $addedMiB, $limitMiB)) }
-    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('{0} MiB (peak {1} MiB)' -f $(if ($addedMiB -ge 0) { '+' + (Format-Number $addedMiB 'N0') } else { Format-Number $addedMiB 'N0' }), (Format-Number ($peak / 1024) 'N0')); Peer = ('{0} MiB (idle pwsh + module)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
+    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('{0} MiB (peak {1} MiB)' -f $(if ($addedMiB -ge 0) { '+' + (Format-Number $addedMiB 'N0') } else { Format-Number $addedMiB 'N0' }), (Format-Number ($peak / 1024) 'N0')); Peer = ('{0} MiB (the same pwsh before it, module imported)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
 }
 
 $noCurl = if ($curlVersion) { '' } else { 'curl not found' }
@@ -1081,15 +1086,15 @@ if (Test-Group Import) {
 
 $readBuffers = 256KB   # the download copy loop's two 128 KiB buffers
 if (Test-Group Transfers) {
-    Add-MemoryRow "Memory, download $SizeMB MiB ($first) over idle pwsh + module" 'dl-ours' $readBuffers
+    Add-MemoryRow "Memory added to its own pwsh, download $SizeMB MiB ($first)" 'dl-ours' $readBuffers
 }
-if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) { Add-MemoryRow "Memory, download $MemorySizeMB MiB (flat in size?) over idle pwsh + module" 'mem-dl-large' $readBuffers }
+if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) { Add-MemoryRow "Memory added to its own pwsh, download $MemorySizeMB MiB (flat in size?)" 'mem-dl-large' $readBuffers }
 if (Test-Group Transfers) {
-    Add-MemoryRow "Memory, -Resumable upload $SizeMB MiB ($ourChunk chunk) over idle pwsh + module" 'up-resumable' $defaultChunk
+    Add-MemoryRow "Memory added to its own pwsh, -Resumable upload $SizeMB MiB ($ourChunk chunk)" 'up-resumable' $defaultChunk
 }
-if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) { Add-MemoryRow "Memory, -Resumable upload $MemorySizeMB MiB ($ourChunk chunk; flat in size?) over idle pwsh + module" 'mem-up-large' $defaultChunk }
+if ($MemorySizeMB -gt 0 -and (Test-Group Memory)) { Add-MemoryRow "Memory added to its own pwsh, -Resumable upload $MemorySizeMB MiB ($ourChunk chunk; flat in size?)" 'mem-up-large' $defaultChunk }
 if (Test-Group Transfers) {
-    Add-MemoryRow "Memory, simple upload $SizeMB MiB over idle pwsh + module" 'up-simple' 1MB
+    Add-MemoryRow "Memory added to its own pwsh, simple upload $SizeMB MiB" 'up-simple' 1MB
     Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs curl -o file' 'dl-ours' 'dl-curl-file'
     Add-RssRow 'Peak RSS, download: Receive-GcsMedia (pwsh process) vs official client (process)' 'dl-ours' 'dl-official'
     Add-RssRow 'Peak RSS, resumable upload: Send-GcsMedia (pwsh process) vs official client' 'up-resumable' 'up-official'
@@ -1166,8 +1171,8 @@ $md.Add('Each repetition, in MiB/s (transfers) or ms (import), with peak RSS in 
 $md.Add('')
 foreach ($key in $script:Samples.Keys) {
     $cells = foreach ($s in $script:Samples[$key]) {
-        $value = if ($key -like '*pwsh*' -or $key -like 'import*' -or $key -like '*empty*') { '{0} ms' -f (Format-Number $s.Ms 'N0') } else { '{0}' -f (Format-Number $s.MiBps) }
-        if ($s.HwmKB -gt 0) { $value += " ({0} MiB)" -f (Format-Number ($s.HwmKB / 1024) 'N0') }
+        $value = if ($key -like '*pwsh*' -or $key -like 'import*' -or $key -like '*empty*' -or $key -like '*-cpu') { '{0} ms' -f (Format-Number $s.Ms 'N0') } else { '{0}' -f (Format-Number $s.MiBps) }
+        if ($s.HwmKB -gt 0) { $value += " ({0} MiB{1})" -f (Format-Number ($s.HwmKB / 1024) 'N0'), $(if ($s.IdleHwmKB -gt 0) { ', idle ' + (Format-Number ($s.IdleHwmKB / 1024) 'N0') } else { '' }) }
         "r$($s.Rep): $value"
     }
     $md.Add("- ``$key``: $($cells -join ', ')")
