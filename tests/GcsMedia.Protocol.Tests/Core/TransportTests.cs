@@ -188,6 +188,36 @@ public class TransportTests
     }
 
     [Fact]
+    public async Task SlowButSteadyBody_LongerInAllThanTheReadTimeout_Succeeds()
+    {
+        // Every read is well within the idle timeout, the whole body is not: the timer restarts with each read.
+        // 15 bytes 200 ms apart (3 s) against a 2 s timeout: the margin absorbs the test host's own stalls (a 250 ms
+        // Task.Delay of this server was seen to take 1 s on a loaded 2-core machine).
+        await using var server = new TinyHttpServer(async (_, s, ct) =>
+        {
+            await TinyHttpServer.WriteAsync(s, "HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n", ct);
+            foreach (char c in "ABCDEFGHIJKLMNO")
+            {
+                await Task.Delay(200, ct);
+                await TinyHttpServer.WriteAsync(s, c.ToString(), ct);
+            }
+        });
+        GcsTransport transport = GcsTransport.Create(new TransportOptions
+        {
+            Endpoint = server.Endpoint,
+            Emulator = true,
+            ReadTimeout = TimeSpan.FromSeconds(2),
+        });
+        var destination = new MemoryStream();
+        var download = new Download(new Uri(server.Endpoint, "/o?alt=media").AbsoluteUri, destination)
+        {
+            RetryStrategy = Responses.NoSleep(maxRetries: 0),
+        };
+        await download.ConsumeAsync(transport.Client);
+        Assert.Equal("ABCDEFGHIJKLMNO", System.Text.Encoding.ASCII.GetString(destination.ToArray()));
+    }
+
+    [Fact]
     public async Task StalledBody_FailsWithTransientTimeout()
     {
         using var release = new CancellationTokenSource();
