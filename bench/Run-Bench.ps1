@@ -477,7 +477,7 @@ function Measure-OfficialDownload {
     $out = Join-Path $script:Work "dl-$Key-$Rep.bin"
     $r = Invoke-Peer -Arguments @('download', $Endpoint, $Bucket, $Name, $out) -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; Remove-Item $out -Force -ErrorAction SilentlyContinue; return }
-    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB }
+    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB }
 }
 
 # -Mode Simple (Send-GcsMedia without -Resumable), Resumable (-ChunkSize when given, else the module's default) or Mpu.
@@ -925,7 +925,7 @@ function Add-FolderRow {
 # How far the median pair ratio can be trusted: the 2.5% and 97.5% quantiles of the medians of 2000 resamples of
 # the pairs (percentile bootstrap, fixed seed so a report can be reproduced from its samples).
 function Get-BootstrapInterval([double[]] $Ratios) {
-    if ($Ratios.Count -lt 4) { return $null }
+    if (-not $Ratios -or $Ratios.Count -lt 4) { return $null }
     $random = [System.Random]::new(12)
     $medians = [double[]]::new(2000)
     $draw = [double[]]::new($Ratios.Count)
@@ -1004,7 +1004,7 @@ if (Test-Group Transfers) {
     Add-ThroughputRow "Resumable upload $SizeMB MiB warm (in one pwsh, default chunk) vs curl -T uploadType=media" 'warm-up-resumable' 'up-curl' 0 '' $noCurl
     Add-ThroughputRow "Resumable upload $SizeMB MiB: Send-GcsMedia -Resumable ($ourChunk chunks) vs official UploadObject ($officialChunk chunks)" 'up-resumable' 'up-official' 1.5 '>= 1.5x'
     Add-ThroughputRow "Checksum cost, warm downloads in one pwsh: -Checksum Crc32c vs -Checksum None next to it" 'warm-dl' 'warm-dl-nochecksum' 0.95 '>= 0.95x (cost <= 5%)'
-    $checksumPairs = Get-PairRatios 'warm-dl' 'warm-dl-nochecksum'
+    $checksumPairs = @(Get-PairRatios 'warm-dl' 'warm-dl-nochecksum')
     $interval = Get-BootstrapInterval $checksumPairs
     if ($interval) {
         $rows.Add([pscustomobject]@{ Figure = "  its resolution: 95% bootstrap interval of the median of the $($checksumPairs.Count) pair ratios (a cost smaller than the interval is wide cannot be told from noise)"; Ours = '-'; Peer = '-'; Ratio = ('{0}x - {1}x' -f (Format-Number $interval[0] 'N2'), (Format-Number $interval[1] 'N2')); Target = '-'; Met = '-' })
