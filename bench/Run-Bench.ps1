@@ -1012,7 +1012,7 @@ if (Test-Group Transfers) {
     $cpuWith = Get-SampleMedian 'warm-dl-cpu' 'Ms'
     $cpuWithout = Get-SampleMedian 'warm-dl-nochecksum-cpu' 'Ms'
     if ($cpuWith -and $cpuWithout) {
-        $rows.Add([pscustomobject]@{ Figure = "  the same in work: CPU time of the pwsh process (all threads, user + kernel) per warm $SizeMB MiB download, -Checksum Crc32c vs None (medians)"; Ours = "$(Format-Number $cpuWith 'N0') ms"; Peer = "$(Format-Number $cpuWithout 'N0') ms"; Ratio = ('+{0} ms ({1}%)' -f (Format-Number ($cpuWith - $cpuWithout) 'N0'), (Format-Number (100 * ($cpuWith - $cpuWithout) / $cpuWithout) 'N1')); Target = '-'; Met = '-' })
+        $rows.Add([pscustomobject]@{ Figure = "  the same in work: CPU time of the pwsh process (all threads, user + kernel) per warm $SizeMB MiB download, -Checksum Crc32c vs None (medians)"; Ours = "$(Format-Number $cpuWith 'N0') ms"; Peer = "$(Format-Number $cpuWithout 'N0') ms"; Ratio = ('{0}{1} ms ({0}{2}%)' -f $(if ($cpuWith -ge $cpuWithout) { '+' } else { '' }), (Format-Number ($cpuWith - $cpuWithout) 'N0'), (Format-Number (100 * ($cpuWith - $cpuWithout) / $cpuWithout) 'N1')); Target = '-'; Met = '-' })
     }
     Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, crc32c" 'warm-dl' 0.15
     Add-SpreadRow "Steadiness: warm Receive-GcsMedia $SizeMB MiB in one pwsh, -Checksum None" 'warm-dl-nochecksum' 0.15
