@@ -2,16 +2,20 @@ using GcsMedia.Protocol.Tests.TestSupport;
 
 namespace GcsMedia.Protocol.Tests.Hostile;
 
-/// <summary>Shared setup for the hostile-server tests: a real transport with a 1 s read timeout, a no-sleep retry, a deadline.</summary>
+/// <summary>
+/// Shared setup for the hostile-server tests: a real transport with a 3 s read timeout, a no-sleep retry, a deadline.
+/// 3 s, not 1: on a loaded 2-core machine this test host's own server was seen to stall about 1 s (a 250 ms Task.Delay
+/// took 1 s), which a 1 s timeout turned into a retried request (a second POST) and a failed single-request assertion.
+/// </summary>
 internal static class HostileSupport
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(8);
 
-    public static TransportOptions Options(HostileServer server, double readTimeoutSeconds = 1)
+    public static TransportOptions Options(HostileServer server, double readTimeoutSeconds = 3)
         => new() { Endpoint = server.Endpoint, Emulator = true, ReadTimeout = TimeSpan.FromSeconds(readTimeoutSeconds) };
 
     /// <summary>An uncached transport (GcsTransport.Create(options, handler)): no redirects, no decompression, idle-read timeout.</summary>
-    public static HttpClient Client(HostileServer server, double readTimeoutSeconds = 1)
+    public static HttpClient Client(HostileServer server, double readTimeoutSeconds = 3)
     {
         TransportOptions options = Options(server, readTimeoutSeconds);
         return GcsTransport.Create(options, GcsTransport.CreatePrimaryHandler(options)).Client;
