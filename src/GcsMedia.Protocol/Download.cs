@@ -276,7 +276,7 @@ namespace GcsMedia.Protocol
                     {
                         // Reads ask for at most ProgressInterval bytes so progress stays as fine-grained as documented; a
                         // socket read rarely returns more anyway. Writes go out a full buffer at a time.
-                        int n = await StreamReads.ReadAsync(source, new Memory<byte>(current, filled, Math.Min(ProgressInterval, current.Length - filled)), cancellationToken).ConfigureAwait(false);
+                        int n = await source.ReadAsync(current, filled, Math.Min(ProgressInterval, current.Length - filled), cancellationToken).ConfigureAwait(false);
                         if (n == 0)
                         {
                             break;
