@@ -125,14 +125,7 @@ namespace GcsMedia.Cmdlets.Commands
                 Exclude = Exclude ?? Array.Empty<string>(),
                 SkipUnchanged = SkipUnchanged,
             };
-            try
-            {
-                request.Check();
-            }
-            catch (InvalidOptionException ex)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.Value));
-            }
+            CheckOptions(request.Check);
 
             _request = request;
             base.BeginProcessing();

@@ -171,14 +171,7 @@ namespace GcsMedia.Cmdlets.Commands
                 Exclude = Exclude ?? Array.Empty<string>(),
                 SkipUnchanged = SkipUnchanged,
             };
-            try
-            {
-                request.Check();
-            }
-            catch (InvalidOptionException ex)
-            {
-                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.Value));
-            }
+            CheckOptions(request.Check);
 
             try
             {

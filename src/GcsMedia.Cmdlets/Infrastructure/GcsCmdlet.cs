@@ -65,6 +65,19 @@ namespace GcsMedia.Cmdlets
         internal static RetryStrategy RetryStrategyFor(AsyncPipeline pipeline)
             => (pipeline.Cmdlet as GcsCmdlet)?._connection?.CreateRetryStrategy() ?? new RetryStrategy();
 
+        /// <summary>Runs the transfer layer's parameter-combination check: a refusal ends the command before any request.</summary>
+        protected void CheckOptions(Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (InvalidOptionException ex)
+            {
+                ThrowTerminatingError(GcsErrors.InvalidArgument(ex, ex.Value));
+            }
+        }
+
         protected override void BeginProcessing()
         {
             _connection = BuildConnection();
