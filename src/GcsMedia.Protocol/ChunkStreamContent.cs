@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Net;
 using System.Net.Http;
@@ -8,26 +9,25 @@ using System.Threading.Tasks;
 namespace GcsMedia.Protocol
 {
     /// <summary>
-    /// A resumable upload chunk read from a seekable source while it is being sent: each piece is read into the
-    /// upload's chunk buffer, handed to <c>onPiece</c> (hashing) and written to the connection, so reading and hashing
-    /// overlap with the transfer instead of preceding it. Every serialization starts again at the chunk's first byte.
+    /// A resumable upload chunk read from a seekable source while it is being sent: each piece is read into a small
+    /// pooled buffer, handed to <c>onPiece</c> (hashing) and written to the connection, so reading and hashing overlap
+    /// with the transfer and a chunk of any size costs one piece of memory, not the chunk. Every serialization (a
+    /// retry) reads the chunk again from the source, starting at its first byte.
     /// </summary>
     internal sealed class ChunkStreamContent : HttpContent
     {
-        private const int PieceSize = 256 * 1024;
+        internal const int PieceSize = 256 * 1024;
         private readonly Stream _source;
         private readonly long _start;
-        private readonly byte[] _buffer;
-        private readonly int _length;
-        private readonly Action<int, int> _onPiece;
+        private readonly long _length;
+        private readonly Action<long, byte[], int> _onPiece;
         private readonly CancellationToken _cancellationToken;
 
-        /// <param name="onPiece">Called with (offset in the chunk, count) after each piece is read into the buffer.</param>
-        public ChunkStreamContent(Stream source, long start, byte[] buffer, int length, Action<int, int> onPiece, CancellationToken cancellationToken)
+        /// <param name="onPiece">Called with (position in the source, piece, count) after each piece is read.</param>
+        public ChunkStreamContent(Stream source, long start, long length, Action<long, byte[], int> onPiece, CancellationToken cancellationToken)
         {
             _source = source;
             _start = start;
-            _buffer = buffer;
             _length = length;
             _onPiece = onPiece;
             _cancellationToken = cancellationToken;
@@ -43,20 +43,28 @@ namespace GcsMedia.Protocol
                 _source.Seek(_start, SeekOrigin.Begin);
             }
 
-            int filled = 0;
-            while (filled < _length)
+            byte[] piece = ArrayPool<byte>.Shared.Rent((int)Math.Min(PieceSize, Math.Max(1, _length)));
+            try
             {
-                int n = await _source.ReadAsync(_buffer, filled, Math.Min(PieceSize, _length - filled), _cancellationToken).ConfigureAwait(false);
-                if (n == 0)
+                long sent = 0;
+                while (sent < _length)
                 {
-                    SourceEndedEarly = true;
-                    throw new InvalidOperationException(
-                        $"The source ended {_length - filled} bytes before the end of the chunk at byte {_start + filled}. Was the file changed during the upload?");
-                }
+                    int n = await _source.ReadAsync(piece, 0, (int)Math.Min(piece.Length, _length - sent), _cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        SourceEndedEarly = true;
+                        throw new InvalidOperationException(
+                            $"The source ended {_length - sent} bytes before the end of the chunk at byte {_start + sent}. Was the file changed during the upload?");
+                    }
 
-                _onPiece(filled, n);
-                await stream.WriteAsync(_buffer, filled, n, _cancellationToken).ConfigureAwait(false);
-                filled += n;
+                    _onPiece(_start + sent, piece, n);
+                    await stream.WriteAsync(piece, 0, n, _cancellationToken).ConfigureAwait(false);
+                    sent += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(piece);
             }
         }
 

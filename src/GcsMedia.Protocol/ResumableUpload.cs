@@ -15,7 +15,8 @@ namespace GcsMedia.Protocol
     /// <see cref="InitiateAsync"/> opens a session, <see cref="TransmitNextChunkAsync"/> sends one chunk
     /// (PUT + Content-Range), <see cref="RecoverAsync"/> asks the server how much it kept. Transient failures
     /// of a chunk are retried by querying the session status and resending from the server's offset.
-    /// Memory is bounded by one chunk (a pooled buffer). The session URI (<see cref="ResumableUrl"/>) is a
+    /// A seekable source of known size is streamed from the source piece by piece (256 KiB of memory whatever the
+    /// chunk size); any other source is read a chunk at a time into a pooled buffer. The session URI (<see cref="ResumableUrl"/>) is a
     /// bearer capability: it never appears in a message or in ToString().
     /// </summary>
     public sealed class ResumableUpload : UploadBase, IDisposable
@@ -347,36 +348,61 @@ namespace GcsMedia.Protocol
         }
 
         /// <summary>
-        /// The request for a chunk that is not the last one of a seekable source of known size: its bytes are read,
-        /// hashed and sent piece by piece (<see cref="ChunkStreamContent"/>) instead of being read and hashed before the
-        /// send, and they still land in the chunk buffer. Null when the chunk must be built by
-        /// <see cref="BuildChunkRequestAsync"/> (the last chunk carries the whole object's checksum in its headers, so
-        /// it is read first).
+        /// The request for a chunk of a seekable source of known size: its bytes are read, hashed and sent piece by
+        /// piece (<see cref="ChunkStreamContent"/>), so the upload never holds a chunk in memory (a deliberate
+        /// difference from google-resumable-media, which reads each chunk into memory; a retry reads the file again
+        /// instead). The last chunk carries the whole object's checksum in its headers, so its bytes are hashed in a
+        /// pass of their own before the send. Null when the chunk must be built by <see cref="BuildChunkRequestAsync"/>
+        /// (a non-seekable or empty source, or a size the source does not have).
         /// </summary>
-        private HttpRequestMessage? TryBuildStreamedChunkRequest(CancellationToken cancellationToken)
+        private async Task<HttpRequestMessage?> TryBuildStreamedChunkRequestAsync(CancellationToken cancellationToken)
         {
             Stream stream = _stream!;
             long start = BytesUploaded;
-            if (!stream.CanSeek || !TotalBytes.HasValue || start + ChunkSize >= TotalBytes.Value || stream.Position != start
-                || stream.Length < start + ChunkSize || (_hasher != null && _bytesChecksummed < start))
+            if (!stream.CanSeek || !TotalBytes.HasValue || start >= TotalBytes.Value || stream.Position != start
+                || (_hasher != null && _bytesChecksummed < start))
             {
                 return null;
             }
 
-            _buffer ??= ArrayPool<byte>.Shared.Rent(ChunkSize);
-            _bufferStart = start;
-            _bufferCount = 0;
-            _chunkStart = start;
-            _chunkLength = ChunkSize;
-            byte[] buffer = _buffer;
-            var content = new ChunkStreamContent(stream, start, buffer, ChunkSize, (offset, count) =>
+            long total = TotalBytes.Value;
+            if (stream.Length < total)
             {
-                _bufferCount = Math.Max(_bufferCount, offset + count);
-                long end = start + offset + count;
-                if (_hasher != null && end > _bytesChecksummed && start + offset <= _bytesChecksummed)
+                Invalid = true;
+                throw new InvalidOperationException(
+                    $"The source for {Describe} holds {stream.Length} bytes, fewer than the declared size of {total} bytes. Was the file changed during the upload?");
+            }
+
+            int length = (int)Math.Min(ChunkSize, total - start);
+            bool last = start + length == total;
+            string? checksum = null;
+            if (last && _hasher != null)
+            {
+                if (_bytesChecksummed < total)
                 {
-                    int skip = (int)(_bytesChecksummed - (start + offset));
-                    _hasher.Append(buffer, offset + skip, count - skip);
+                    stream.Seek(_bytesChecksummed, SeekOrigin.Begin);
+                    _bytesChecksummed += await UploadHttp.HashRangeAsync(stream, total - _bytesChecksummed, _hasher, cancellationToken).ConfigureAwait(false);
+                    stream.Seek(start, SeekOrigin.Begin);
+                    if (_bytesChecksummed != total)
+                    {
+                        Invalid = true;
+                        throw new InvalidOperationException(
+                            $"The stream for {Describe} ended after {_bytesChecksummed} bytes, before the declared size of {total} bytes.");
+                    }
+                }
+
+                checksum = TryGetFinalChecksum();
+            }
+
+            _chunkStart = start;
+            _chunkLength = length;
+            var content = new ChunkStreamContent(stream, start, length, (position, piece, count) =>
+            {
+                long end = position + count;
+                if (_hasher != null && end > _bytesChecksummed && position <= _bytesChecksummed)
+                {
+                    int skip = (int)(_bytesChecksummed - position);
+                    _hasher.Append(piece, skip, count - skip);
                     _bytesChecksummed = end;
                 }
             }, cancellationToken);
@@ -387,7 +413,12 @@ namespace GcsMedia.Protocol
                 UploadHttp.SetHeader(request, "content-type", ContentType);
             }
 
-            UploadHttp.SetHeader(request, "content-range", GetContentRange(start, start + ChunkSize - 1, TotalBytes));
+            UploadHttp.SetHeader(request, "content-range", GetContentRange(start, start + length - 1, total));
+            if (checksum != null)
+            {
+                UploadHttp.SetHeader(request, GoogHash.HeaderName, GoogHash.Format(ChecksumType, checksum));
+            }
+
             return request;
         }
 
@@ -478,7 +509,7 @@ namespace GcsMedia.Protocol
                         }
                     }
 
-                    streamed = TryBuildStreamedChunkRequest(token);
+                    streamed = await TryBuildStreamedChunkRequestAsync(token).ConfigureAwait(false);
                     using HttpRequestMessage request = streamed ?? await BuildChunkRequestAsync(token).ConfigureAwait(false);
                     using HttpResponseMessage response = await Client.SendAsync(request, token).ConfigureAwait(false);
                     await ProcessChunkResponseAsync(response, token).ConfigureAwait(false);
