@@ -4,8 +4,14 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Net.Http;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
+#if NET8_0_OR_GREATER
+using PendingWrite = System.Threading.Tasks.ValueTask;
+#else
+using PendingWrite = System.Threading.Tasks.Task;
+#endif
 
 namespace GcsMedia.Protocol
 {
@@ -259,63 +265,88 @@ namespace GcsMedia.Protocol
         /// <summary>
         /// Copies the body to <see cref="DownloadBase.Destination"/> with two pooled buffers: while one full buffer is
         /// being written, the next is read (and hashed by the wire stream). Every byte read is written before this
-        /// returns or throws (a failed read still keeps what came before it), so the resume offset
+        /// returns or throws (a failed read still keeps what came before it; a failed write ends the copy at once), so the resume offset
         /// (<see cref="BytesDownloaded"/>) always matches the destination.
         /// </summary>
         private async Task CopyToDestinationAsync(Stream source, CancellationToken cancellationToken)
         {
             byte[] current = ArrayPool<byte>.Shared.Rent(BufferSize);
             byte[] spare = ArrayPool<byte>.Shared.Rent(BufferSize);
-            Task pending = Task.CompletedTask;
+            PendingWrite pending = default!;
+            bool writing = false;
+            int writingCount = 0;
             int filled = 0;
+            ExceptionDispatchInfo? readFailure = null;
             try
             {
-                try
+                while (true)
                 {
-                    while (true)
+                    // Reads ask for at most ProgressInterval bytes so progress stays as fine-grained as documented; a
+                    // socket read rarely returns more anyway. Writes go out a full buffer at a time.
+                    int n;
+                    try
                     {
-                        // Reads ask for at most ProgressInterval bytes so progress stays as fine-grained as documented; a
-                        // socket read rarely returns more anyway. Writes go out a full buffer at a time.
-                        int n = await source.ReadAsync(current, filled, Math.Min(ProgressInterval, current.Length - filled), cancellationToken).ConfigureAwait(false);
-                        if (n == 0)
-                        {
-                            break;
-                        }
+                        n = await StreamReads.ReadAsync(source, new Memory<byte>(current, filled, Math.Min(ProgressInterval, current.Length - filled)), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        readFailure = ExceptionDispatchInfo.Capture(ex);
+                        break;
+                    }
 
-                        filled += n;
-                        if (filled == current.Length)
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    filled += n;
+                    if (filled == current.Length)
+                    {
+                        if (writing)
                         {
+                            writing = false;
                             await pending.ConfigureAwait(false);
-                            pending = WriteAsync(current, filled, cancellationToken);
-                            (current, spare) = (spare, current);
-                            filled = 0;
+                            BytesWritten += writingCount;
                         }
+
+                        pending = StreamWrites.WriteAsync(Destination, current, filled, cancellationToken);
+                        writing = true;
+                        writingCount = filled;
+                        (current, spare) = (spare, current);
+                        filled = 0;
                     }
                 }
-                catch (Exception) when (!pending.IsFaulted && !pending.IsCanceled)
+
+                // A failed read still keeps the bytes received before it (and a cancelled token does not stop that last
+                // write), unless a write failed too: after a failed write the file's position is not to be trusted.
+                if (writing)
                 {
-                    // The read failed (or was cancelled): keep the bytes already received, then report the failure.
-                    // A failed write is not retried here, and a cancelled token does not stop this last write.
-                    await pending.ConfigureAwait(false);
-                    if (filled > 0)
+                    writing = false;
+                    try
                     {
-                        await WriteAsync(current, filled, CancellationToken.None).ConfigureAwait(false);
+                        await pending.ConfigureAwait(false);
+                    }
+                    catch (Exception) when (readFailure != null)
+                    {
+                        readFailure.Throw();
                     }
 
-                    throw;
+                    BytesWritten += writingCount;
                 }
 
-                await pending.ConfigureAwait(false);
                 if (filled > 0)
                 {
-                    await WriteAsync(current, filled, cancellationToken).ConfigureAwait(false);
+                    await StreamWrites.WriteAsync(Destination, current, filled, readFailure == null ? cancellationToken : CancellationToken.None).ConfigureAwait(false);
+                    BytesWritten += filled;
                 }
+
+                readFailure?.Throw();
             }
             finally
             {
-                if (!pending.IsCompleted)
+                if (writing)
                 {
-                    // Only when a read failure's salvage write itself failed: never return a buffer still being written.
+                    // Never return a buffer that is still being written (observing any failure of that write).
                     try
                     {
                         await pending.ConfigureAwait(false);
@@ -328,12 +359,6 @@ namespace GcsMedia.Protocol
                 ArrayPool<byte>.Shared.Return(current);
                 ArrayPool<byte>.Shared.Return(spare);
             }
-        }
-
-        private async Task WriteAsync(byte[] buffer, int count, CancellationToken cancellationToken)
-        {
-            await Destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
-            BytesWritten += count;
         }
 
         /// <summary>A summary of the download so far (complete once <see cref="ConsumeAsync"/> returned).</summary>

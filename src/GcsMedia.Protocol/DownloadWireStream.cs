@@ -2,6 +2,11 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+#if NET8_0_OR_GREATER
+using ReadResult = System.Threading.Tasks.ValueTask<int>;
+#else
+using ReadResult = System.Threading.Tasks.Task<int>;
+#endif
 
 namespace GcsMedia.Protocol
 {
@@ -49,9 +54,23 @@ namespace GcsMedia.Protocol
         public override int Read(byte[] buffer, int offset, int count)
             => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+            => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken).AsTask();
+#else
+            => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken);
+#endif
+
+#if NET8_0_OR_GREATER
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => ReadCoreAsync(buffer, cancellationToken);
+
+        // Thousands of reads per GiB complete asynchronously: pooled state machines keep them from allocating.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+        private async ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
-            if (_source == null || count == 0)
+            if (_source == null || buffer.Length == 0)
             {
                 return 0;
             }
@@ -63,7 +82,7 @@ namespace GcsMedia.Protocol
                     return 0;
                 }
 
-                int want = count;
+                int want = buffer.Length;
                 if (_skip > 0)
                 {
                     want = (int)Math.Min(want, _skip);
@@ -73,7 +92,7 @@ namespace GcsMedia.Protocol
                     want = (int)Math.Min(want, _remaining.Value);
                 }
 
-                int n = await _source.ReadAsync(buffer, offset, want, cancellationToken).ConfigureAwait(false);
+                int n = await StreamReads.ReadAsync(_source, buffer.Slice(0, want), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
                     return 0;
@@ -90,7 +109,7 @@ namespace GcsMedia.Protocol
                     _remaining -= n;
                 }
 
-                Hasher?.Append(buffer, offset, n);
+                Hasher?.Append(buffer.Span.Slice(0, n));
                 BytesRead += n;
                 OnBytes?.Invoke(BytesRead);
                 return n;

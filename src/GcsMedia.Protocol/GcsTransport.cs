@@ -7,6 +7,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+#if NET8_0_OR_GREATER
+using ReadResult = System.Threading.Tasks.ValueTask<int>;
+#else
+using ReadResult = System.Threading.Tasks.Task<int>;
+#endif
 
 namespace GcsMedia.Protocol
 {
@@ -399,13 +404,26 @@ namespace GcsMedia.Protocol
             public override int Read(byte[] buffer, int offset, int count)
                 => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
-            public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+#if NET8_0_OR_GREATER
+                => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken).AsTask();
+#else
+                => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken);
+#endif
+
+#if NET8_0_OR_GREATER
+            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+                => ReadCoreAsync(buffer, cancellationToken);
+
+            [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+            private async ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
             {
                 CancellationTokenSource timer = TimerFor(cancellationToken);
                 timer.CancelAfter(_timeout);
                 try
                 {
-                    return await _inner.ReadAsync(buffer, offset, count, timer.Token).ConfigureAwait(false);
+                    return await StreamReads.ReadAsync(_inner, buffer, timer.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -296,4 +296,39 @@ public class DownloadResumeTests
         await Assert.ThrowsAsync<DataCorruptionException>(() => download.ConsumeAsync(fake.CreateClient()));
         Assert.Single(fake.Requests);
     }
+
+    [Fact]
+    public async Task A_failed_write_ends_the_copy_with_no_write_after_it()
+    {
+        byte[] data = Responses.RandomBytes(600_000, seed: 9);
+        var fake = new FakeHttpHandler();
+        fake.Respond(_ => Responses.Make(HttpStatusCode.OK, data, WholeHeaders(data), contentLength: data.Length));
+        var destination = new FirstWriteFailsStream();
+        var download = new Download(Url, destination) { RetryStrategy = Responses.NoSleep() };
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => download.ConsumeAsync(fake.CreateClient()));
+
+        Assert.Equal(1, destination.Writes);
+    }
+
+    /// <summary>A file whose first write fails after it started (a disk that refuses): any later write would land after a gap.</summary>
+    private sealed class FirstWriteFailsStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => WriteAsync(new ReadOnlyMemory<byte>(buffer, offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes++;
+            await Task.Yield();
+            if (Writes == 1)
+            {
+                throw new UnauthorizedAccessException("The disk refused the write (test).");
+            }
+
+            await base.WriteAsync(buffer, cancellationToken);
+        }
+    }
 }
