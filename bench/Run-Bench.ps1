@@ -177,6 +177,15 @@ function Get-PeakRssKb {
     $line = Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }
     if ($line) { [long](($line -split '\s+')[1]) } else { -1 }
 }
+# Resident memory by kind: anon (GC heap, native buffers, stacks), file (assemblies' code and data mapped in) and
+# shmem (with .NET's W^X on, the default, every JIT-compiled method lives in a shared-memory double mapping).
+function Get-RssSplitKb {
+    $split = [ordered]@{}
+    foreach ($line in Get-Content /proc/self/status) {
+        if ($line -match '^Rss(Anon|File|Shmem):\s+(\d+)') { $split[$Matches[1].ToLowerInvariant()] = [long]$Matches[2] }
+    }
+    $split
+}
 # The crc32c of a downloaded file with the module's own Crc32cHasher (the same class the peer program uses),
 # outside the timed region; a -Checksum None download is checked this way.
 function Get-FileCrc32c([string] $Path) {
@@ -197,6 +206,7 @@ try {
         $result.importMs = $sw.Elapsed.TotalMilliseconds
         # This process's own peak before its first transfer: the memory rows subtract it from the peak at the end.
         $result.idleHwmKB = Get-PeakRssKb
+        $result.idleSplitKB = Get-RssSplitKb
     }
     switch ($Operation) {
         'Probe' {
@@ -336,6 +346,7 @@ try {
         }
     }
     $result.hwmKB = Get-PeakRssKb
+    $result.endSplitKB = Get-RssSplitKb
     [Console]::Out.WriteLine('BENCH ' + ($result | ConvertTo-Json -Compress -Depth 5))
     exit 0
 }
@@ -372,10 +383,15 @@ function Invoke-PwshScript {
 
 function Add-Sample {
     # Group: the repetition a sample belongs to (several warm transfers share one); pairs are formed within a group.
-    param([string] $Key, [int] $Rep, [long] $Bytes, [double] $Ms, [double] $HwmKB = -1, [int] $Group = $Rep, [double] $IdleHwmKB = -1)
+    param([string] $Key, [int] $Rep, [long] $Bytes, [double] $Ms, [double] $HwmKB = -1, [int] $Group = $Rep, [double] $IdleHwmKB = -1, $Child = $null)
     if (-not $script:Samples.Contains($Key)) { $script:Samples[$Key] = [System.Collections.Generic.List[object]]::new() }
     $mibps = if ($Ms -gt 0) { $Bytes / 1MB / ($Ms / 1000) } else { 0 }
-    $script:Samples[$Key].Add([pscustomobject]@{ Rep = $Rep; Group = $Group; MiBps = $mibps; Ms = $Ms; HwmKB = $HwmKB; IdleHwmKB = $IdleHwmKB })
+    $split = $null
+    if ($Child -and $Child.PSObject.Properties['idleSplitKB'] -and $Child.PSObject.Properties['endSplitKB']) {
+        $split = [ordered]@{}
+        foreach ($kind in 'anon', 'file', 'shmem') { $split[$kind] = $Child.endSplitKB.$kind - $Child.idleSplitKB.$kind }
+    }
+    $script:Samples[$Key].Add([pscustomobject]@{ Rep = $Rep; Group = $Group; MiBps = $mibps; Ms = $Ms; HwmKB = $HwmKB; IdleHwmKB = $IdleHwmKB; SplitKB = $split })
     $rss = if ($HwmKB -gt 0) { ', peak RSS {0:N0} MiB' -f ($HwmKB / 1024) } else { '' }
     if ($Bytes -gt 0) { Write-Host ('   {0,-28} rep {1}: {2,8:N1} MiB/s ({3:N0} ms{4})' -f $Key, $Rep, $mibps, $Ms, $rss) }
     else { Write-Host ('   {0,-28} rep {1}: {2,8:N0} ms{3}' -f $Key, $Rep, $Ms, $rss) }
@@ -453,7 +469,7 @@ function Measure-OurDownload {
     if ($ThrottleLimit -gt 0) { $childArgs.ThrottleLimit = $ThrottleLimit }
     $r = Invoke-PwshChild -Operation Receive -Arguments $childArgs -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; Remove-Item $out, "$out.partial" -Force -ErrorAction SilentlyContinue; return }
-    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB }
+    if (Test-Download -What "$Key rep $Rep" -Path $out -Source $Source) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB -Child $r }
 }
 
 # curl's whole run (process start to exit, as a script meets it) is the time; -ToFile writes the body to a file,
@@ -472,6 +488,18 @@ function Measure-CurlDownload {
     if (-not $NoSample) { Add-Sample $Key $Rep $Source.bytes $run.WallMs (Get-TimeRssKb $run.StdErr) }
 }
 
+# No network at all: dd copies the (cached) source into a new file. Every "into a file" row pays what this pays,
+# the page cache taking new pages; its spread is the floor of theirs on this machine.
+function Measure-FileWriteFloor {
+    param([int] $Rep, $Source)
+    $out = Join-Path $script:Work "floor-$Rep.bin"
+    $run = Invoke-Child -Command @('dd', "if=$($Source.path)", "of=$out", 'bs=128k')
+    $written = if (Test-Path -LiteralPath $out) { (Get-Item -LiteralPath $out).Length } else { -1 }
+    Remove-Item -LiteralPath $out -Force -ErrorAction SilentlyContinue
+    if ($run.ExitCode -ne 0 -or $written -ne $Source.bytes) { Add-Failure "floor-file-write rep $Rep`: dd wrote $written bytes (exit $($run.ExitCode))"; return }
+    Add-Sample 'floor-file-write' $Rep $Source.bytes $run.WallMs
+}
+
 function Measure-OfficialDownload {
     param([string] $Key, [int] $Rep, [string] $Endpoint, [string] $Name, $Source)
     $out = Join-Path $script:Work "dl-$Key-$Rep.bin"
@@ -488,7 +516,7 @@ function Measure-OurUpload {
     if ($Mode -eq 'Mpu') { $childArgs.PartSize = $MpuPartSize; $childArgs.ThrottleLimit = $Parallelism } elseif ($ChunkSize -gt 0) { $childArgs.ChunkSize = $ChunkSize }
     $r = Invoke-PwshChild -Operation ($Mode -eq 'Mpu' ? 'Mpu' : 'Send') -Arguments $childArgs -AllowFailure
     if ($r.PSObject.Properties['error']) { Add-Failure "$Key rep $Rep`: $($r.error)"; return }
-    if (Test-Upload -What "$Key rep $Rep" -Endpoint $Endpoint -Name $Name -Source $Source -Keep:$Keep) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB }
+    if (Test-Upload -What "$Key rep $Rep" -Endpoint $Endpoint -Name $Name -Source $Source -Keep:$Keep) { Add-Sample $Key $Rep $Source.bytes $r.ms $r.hwmKB -IdleHwmKB $r.idleHwmKB -Child $r }
 }
 
 # The first transfer's cost on its own: an empty object downloaded right after Import-Module, and again.
@@ -768,6 +796,7 @@ try {
             $downloads += { Measure-CurlDownload -Key 'dl-curl-file' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source -ToFile }
             $downloads += { Measure-CurlDownload -Key 'dl-curl-null' -Rep $rep -Endpoint $endpoint -Name 'source.bin' -Source $source }
         }
+        if (Get-Command dd -CommandType Application -ErrorAction SilentlyContinue) { $downloads += { Measure-FileWriteFloor -Rep $rep -Source $source } }
         Invoke-Rotated -Rep $rep -Actions $downloads
 
         Write-Step "Repetition $rep of $Repetitions`: uploads"
@@ -978,7 +1007,12 @@ function Add-MemoryRow([string] $Figure, [string] $Key, [long] $BufferBytes) {
     $limitMiB = $BufferBytes / 1MB + 16
     $met = if ($addedMiB -le $limitMiB) { 'yes' } else { 'NO' }
     if ($met -eq 'NO') { $misses.Add(('{0}: +{1:N0} MiB over the idle pwsh against a limit of +{2:N0} MiB.' -f $Figure, $addedMiB, $limitMiB)) }
-    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('{0} MiB (peak {1} MiB)' -f $(if ($addedMiB -ge 0) { '+' + (Format-Number $addedMiB 'N0') } else { Format-Number $addedMiB 'N0' }), (Format-Number ($peak / 1024) 'N0')); Peer = ('{0} MiB (the same pwsh before it, module imported)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
+    $splits = @($script:Samples[$Key] | Where-Object { $_.SplitKB } | ForEach-Object SplitKB)
+    $splitText = if ($splits) {
+        '; at the end: GC heap and native {0:+0;-0} MiB, mapped code {1:+0;-0}, JIT-compiled code {2:+0;-0}' -f
+            ((Get-Median @($splits | ForEach-Object anon)) / 1024), ((Get-Median @($splits | ForEach-Object file)) / 1024), ((Get-Median @($splits | ForEach-Object shmem)) / 1024)
+    } else { '' }
+    $rows.Add([pscustomobject]@{ Figure = $Figure; Ours = ('{0} MiB (peak {1} MiB{2})' -f $(if ($addedMiB -ge 0) { '+' + (Format-Number $addedMiB 'N0') } else { Format-Number $addedMiB 'N0' }), (Format-Number ($peak / 1024) 'N0'), $splitText); Peer = ('{0} MiB (the same pwsh before it, module imported)' -f (Format-Number ($idle / 1024) 'N0')); Ratio = '-'; Target = ('<= +{0} MiB' -f (Format-Number $limitMiB 'N2')); Met = $met })
 }
 
 $noCurl = if ($curlVersion) { '' } else { 'curl not found' }
@@ -1020,6 +1054,7 @@ if (Test-Group Transfers) {
     Add-SpreadRow "Steadiness: warm Send-GcsMedia simple $SizeMB MiB in one pwsh" 'warm-up-simple' 0.15
     Add-SpreadRow "Spread (information): Receive-GcsMedia, $first" 'dl-ours'
     Add-SpreadRow "Spread (information): curl -o file" 'dl-curl-file'
+    Add-SpreadRow "Spread (information): dd of the source into a new file, no network (the floor of every row into a file)" 'floor-file-write'
     Add-SpreadRow "Spread (information): curl -T uploadType=media" 'up-curl'
 }
 if (Test-Group FirstTransfer) {
