@@ -92,6 +92,7 @@ $Bucket = 'bench'
 $script:Failures = [System.Collections.Generic.List[string]]::new()
 $script:Children = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
 $script:Samples = [ordered]@{}     # key -> list of [pscustomobject]@{ Rep; MiBps; Ms; HwmKB }
+$script:WarmKernel = [System.Collections.Generic.List[object]]::new()
 $started = [DateTime]::UtcNow
 
 function Write-Step([string] $Text) { Write-Host "== $Text" }
@@ -311,18 +312,20 @@ try {
                     # work, which other processes on the machine do not move the way they move the wall clock.
                     $self.Refresh()
                     $cpuBefore = $self.TotalProcessorTime
+                    $kernelBefore = $self.PrivilegedProcessorTime
                     $sw.Restart()
                     $r = Receive-GcsMedia -Uri $Uri -OutFile $File -Checksum $c
                     $sw.Stop()
                     $self.Refresh()
                     $cpuMs = ($self.TotalProcessorTime - $cpuBefore).TotalMilliseconds
+                    $kernelMs = ($self.PrivilegedProcessorTime - $kernelBefore).TotalMilliseconds
                     $ms = $sw.Elapsed.TotalMilliseconds
                     $crc = Get-FileCrc32cOutOfProcess $File
                     if ([long]$r.BytesWritten -ne $ExpectedBytes -or $crc -ne $ExpectedCrc32c -or ($c -eq 'Crc32c' -and -not $r.ChecksumVerified)) {
                         throw "warm download $i ($c): $($r.BytesWritten) bytes, crc32c $crc, verified $($r.ChecksumVerified); expected $ExpectedBytes bytes, crc32c $ExpectedCrc32c"
                     }
                     Remove-Item -LiteralPath $File
-                    [ordered]@{ checksum = $c; ms = $ms; cpuMs = $cpuMs }
+                    [ordered]@{ checksum = $c; ms = $ms; cpuMs = $cpuMs; kernelMs = $kernelMs }
                 }
             }
             $result.samples = @($samples)
@@ -556,6 +559,7 @@ function Measure-WarmDownloads {
         $key = $sample.checksum -eq 'Crc32c' ? 'warm-dl' : 'warm-dl-nochecksum'
         Add-Sample $key (($Rep - 1) * $WarmTransfers + $n[$sample.checksum]) $Source.bytes $sample.ms $r.hwmKB -Group $Rep
         Add-Sample "$key-cpu" (($Rep - 1) * $WarmTransfers + $n[$sample.checksum]) 0 $sample.cpuMs -Group $Rep
+        $script:WarmKernel.Add([pscustomobject]@{ Ms = $sample.ms; KernelMs = $sample.kernelMs; CpuMs = $sample.cpuMs })
     }
 }
 
@@ -1008,6 +1012,18 @@ function Add-SpreadRow([string] $Figure, [string] $Key, [double] $MaxShare = 0) 
     $rows.Add([pscustomobject]@{ Figure = "$Figure ($($values.Count) samples)"; Ours = ('IQR {0} MiB/s' -f (Format-Number $iqr)); Peer = ('median {0}' -f (Format-MiB $median)); Ratio = ('{0}%' -f (Format-Number (100 * $share))); Target = ($MaxShare ? ('<= {0:N0}%' -f (100 * $MaxShare)) : '-'); Met = $met })
 }
 
+# Where the warm downloads' spread goes: the slower and the faster half of all warm downloads (both checksum modes),
+# their medians of wall time, of the pwsh process's kernel CPU time and of its user CPU time.
+function Add-WarmKernelRow {
+    $all = @($script:WarmKernel | Where-Object { $_.Ms -gt 0 } | Sort-Object Ms)
+    if ($all.Count -lt 4) { return }
+    $half = [int][math]::Floor($all.Count / 2)
+    $fast = @($all | Select-Object -First $half)
+    $slow = @($all | Select-Object -Last $half)
+    $describe = { param($set) '{0} ms (kernel {1} ms, user {2} ms)' -f (Format-Number (Get-Median @($set.Ms)) 'N0'), (Format-Number (Get-Median @($set.KernelMs)) 'N0'), (Format-Number (Get-Median @($set | ForEach-Object { $_.CpuMs - $_.KernelMs })) 'N0') }
+    $rows.Add([pscustomobject]@{ Figure = "Where the warm downloads' spread goes: the slower vs the faster half of the $($all.Count) warm downloads, medians of wall time and of the pwsh process's CPU time"; Ours = (& $describe $slow); Peer = (& $describe $fast); Ratio = '-'; Target = '-'; Met = '-' })
+}
+
 # Memory: what a transfer adds to its own pwsh: the peak RSS at the end minus the peak of the same process after
 # Import-Module and before the transfer (median over the samples). Idle pwsh processes differ by up to ~10 MiB
 # among themselves here, so a peak minus the median of other processes' idle peaks moved by that much run to run.
@@ -1068,6 +1084,7 @@ if (Test-Group Transfers) {
     Add-SpreadRow "Spread (information): Receive-GcsMedia, $first" 'dl-ours'
     Add-SpreadRow "Spread (information): curl -o file" 'dl-curl-file'
     Add-SpreadRow "Spread (information): dd of the source into a new file, no network (the floor of every row into a file)" 'floor-file-write'
+    Add-WarmKernelRow
     Add-SpreadRow "Spread (information): curl -T uploadType=media" 'up-curl'
 }
 if (Test-Group FirstTransfer) {
