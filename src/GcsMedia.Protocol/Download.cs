@@ -7,11 +7,6 @@ using System.Net.Http;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
-#if NET8_0_OR_GREATER
-using PendingWrite = System.Threading.Tasks.ValueTask;
-#else
-using PendingWrite = System.Threading.Tasks.Task;
-#endif
 
 namespace GcsMedia.Protocol
 {

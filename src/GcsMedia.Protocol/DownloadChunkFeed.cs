@@ -1,5 +1,8 @@
 using System;
-using System.IO;
+using System.Threading;
+#if !NET8_0_OR_GREATER
+using System.Threading.Tasks;
+#endif
 
 namespace GcsMedia.Protocol
 {
@@ -7,7 +10,7 @@ namespace GcsMedia.Protocol
     /// Feeds one chunk at a time to a gzip decoder that lives across the chunks of a <see cref="ChunkedDownload"/>:
     /// reads return the pushed bytes, then 0 ("no more for now") until the next chunk is pushed.
     /// </summary>
-    internal sealed class DownloadChunkFeed : Stream
+    internal sealed class DownloadChunkFeed : ForwardReadStream
     {
         private byte[] _data = Array.Empty<byte>();
         private int _offset;
@@ -18,36 +21,23 @@ namespace GcsMedia.Protocol
             _offset = 0;
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(byte[] buffer, int offset, int count) => Take(new Span<byte>(buffer, offset, count));
+
+        protected override ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
-            int n = Math.Min(count, _data.Length - _offset);
-            Buffer.BlockCopy(_data, _offset, buffer, offset, n);
+#if NET8_0_OR_GREATER
+            return new ReadResult(Take(buffer.Span));
+#else
+            return Task.FromResult(Take(buffer.Span));
+#endif
+        }
+
+        private int Take(Span<byte> destination)
+        {
+            int n = Math.Min(destination.Length, _data.Length - _offset);
+            _data.AsSpan(_offset, n).CopyTo(destination);
             _offset += n;
             return n;
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -2,11 +2,6 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-#if NET8_0_OR_GREATER
-using ReadResult = System.Threading.Tasks.ValueTask<int>;
-#else
-using ReadResult = System.Threading.Tasks.Task<int>;
-#endif
 
 namespace GcsMedia.Protocol
 {
@@ -15,7 +10,7 @@ namespace GcsMedia.Protocol
     /// skips bytes the server re-sent, stops at the range end, hashes and counts every byte kept. The body can be
     /// swapped on a resume, so a gzip decoder reading from this stream carries on across responses.
     /// </summary>
-    internal sealed class DownloadWireStream : Stream
+    internal sealed class DownloadWireStream : ForwardReadStream
     {
         private Stream? _source;
         private long _skip;
@@ -37,38 +32,11 @@ namespace GcsMedia.Protocol
 
         public void Detach() => _source = null;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-            => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
 #if NET8_0_OR_GREATER
-            => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken).AsTask();
-#else
-            => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken);
-#endif
-
-#if NET8_0_OR_GREATER
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-            => ReadCoreAsync(buffer, cancellationToken);
-
         // Thousands of reads per GiB complete asynchronously: pooled state machines keep them from allocating.
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-        private async ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        protected override async ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
             if (_source == null || buffer.Length == 0)
             {
@@ -115,15 +83,5 @@ namespace GcsMedia.Protocol
                 return n;
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

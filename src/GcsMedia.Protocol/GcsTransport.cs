@@ -7,11 +7,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-#if NET8_0_OR_GREATER
-using ReadResult = System.Threading.Tasks.ValueTask<int>;
-#else
-using ReadResult = System.Threading.Tasks.Task<int>;
-#endif
 
 namespace GcsMedia.Protocol
 {
@@ -374,7 +369,7 @@ namespace GcsMedia.Protocol
             }
         }
 
-        private sealed class TimeoutStream : Stream
+        private sealed class TimeoutStream : ForwardReadStream
         {
             private readonly Stream _inner;
             private readonly TimeSpan _timeout;
@@ -387,37 +382,10 @@ namespace GcsMedia.Protocol
                 _timeout = timeout;
             }
 
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
-            }
-
-            public override int Read(byte[] buffer, int offset, int count)
-                => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
 #if NET8_0_OR_GREATER
-                => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken).AsTask();
-#else
-                => ReadCoreAsync(new Memory<byte>(buffer, offset, count), cancellationToken);
-#endif
-
-#if NET8_0_OR_GREATER
-            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-                => ReadCoreAsync(buffer, cancellationToken);
-
             [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-            private async ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+            protected override async ReadResult ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
             {
                 CancellationTokenSource timer = TimerFor(cancellationToken);
                 timer.CancelAfter(_timeout);
@@ -450,16 +418,6 @@ namespace GcsMedia.Protocol
 
                 return _timer;
             }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
             protected override void Dispose(bool disposing)
             {

@@ -3,11 +3,6 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-#if NET8_0_OR_GREATER
-using ReadResult = System.Threading.Tasks.ValueTask<int>;
-#else
-using ReadResult = System.Threading.Tasks.Task<int>;
-#endif
 
 namespace GcsMedia.Protocol
 {

@@ -2,11 +2,6 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-#if NET8_0_OR_GREATER
-using PendingWrite = System.Threading.Tasks.ValueTask;
-#else
-using PendingWrite = System.Threading.Tasks.Task;
-#endif
 
 namespace GcsMedia.Protocol
 {
